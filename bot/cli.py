@@ -1,0 +1,265 @@
+"""The `sitrep` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from digests.documents import JSONL_SUFFIXES, LoadFailure, expand_sources, load_sources
+from digests.ingest import IngestOutcome, IngestSummary, ingest
+from digests.resources import example_documents_dir
+from digests.settings import Settings, SettingsError, load_settings
+from digests.store.documents import DocumentSummary, documents_by_id, recent_documents
+from digests.store.engine import Store, StoreError, newest_revision, open_store, schema_revision
+from digests.store.search import search
+from digests.store.status import store_counts
+
+# Exit statuses: 0 all went well, 1 some input failed, 2 sitrep cannot run as configured.
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+_PROGRESS_THRESHOLD = 200  # documents; smaller batches finish before a bar helps
+
+_out = Console(highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Context:
+    """What every subcommand needs: the settings, read once when first asked for."""
+
+    def __init__(self, config_path: Path | None) -> None:
+        self._config_path = config_path
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self._config_path)
+            logging.basicConfig(
+                level=self._settings.log_level,
+                format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            )
+            # Alembic narrates every migration at INFO; only its problems matter here.
+            logging.getLogger("alembic").setLevel(logging.WARNING)
+        return self._settings
+
+    @contextmanager
+    def store(self, url: str | None = None) -> Iterator[Store]:
+        store = open_store(
+            url or self.settings.store_url,
+            busy_timeout_ms=self.settings.sqlite_busy_timeout_ms,
+        )
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _fail(message: str, status: int = EXIT_USAGE) -> None:
+    _err.print(f"sitrep: {message}", markup=False)
+    sys.exit(status)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file overriding config/default.toml (also $SITREP_CONFIG).",
+)
+@click.pass_context
+def cli(context: click.Context, config_path: Path | None) -> None:
+    """sitrep: armed groups and the claims made about them, for your team's Slack."""
+    context.obj = _Context(config_path)
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
+@click.pass_obj
+def ingest_command(context: _Context, paths: tuple[str, ...], quiet: bool) -> None:
+    """Store the documents in PATHS: files, folders (recursively) and feed URLs.
+
+    Reads .txt, .md (with front matter), .html, .json, .jsonl and RSS/Atom feeds
+    (.rss, .atom, .xml files or http(s) URLs). Exits 1 when some input failed.
+    """
+    settings = context.settings
+    with context.store() as store:
+        summary = _ingest_paths(store, settings, paths, quiet=quiet)
+    _out.print(summary.line, markup=False)
+    if summary.failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def _ingest_paths(
+    store: Store, settings: Settings, paths: Sequence[str], *, quiet: bool
+) -> IngestSummary:
+    results = load_sources(
+        paths,
+        max_bytes=settings.max_document_bytes,
+        feed_timeout=settings.feed_timeout_seconds,
+    )
+    expected = _expected_documents(paths)
+    show_bar = _err.is_terminal and expected >= _PROGRESS_THRESHOLD
+    progress = Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=_err,
+        transient=True,
+        disable=not show_bar,
+    )
+    task = progress.add_task("ingest", total=expected)
+
+    def report(outcome: IngestOutcome) -> None:
+        progress.advance(task)
+        if outcome.kind == "failed":
+            progress.console.print(f"failed: {outcome.where}: {outcome.detail}", markup=False)
+        elif not quiet and outcome.kind == "duplicate":
+            progress.console.print(f"duplicate: {outcome.where}: {outcome.detail}", markup=False)
+
+    with progress:
+        return ingest(store, results, batch_size=settings.ingest_batch_size, on_outcome=report)
+
+
+def _expected_documents(paths: Sequence[str]) -> int:
+    """About how many documents `paths` hold, for the progress bar: one per file or line."""
+    total = 0
+    for source in expand_sources(paths):
+        if isinstance(source, LoadFailure):
+            continue
+        if Path(source).suffix.lower() in JSONL_SUFFIXES:
+            with Path(source).open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+@cli.command("status")
+@click.pass_obj
+def status_command(context: _Context) -> None:
+    """Where the store is and what it holds."""
+    with context.store() as store:
+        _print_status(store)
+
+
+def _print_status(store: Store) -> None:
+    counts = store_counts(store)
+    revision = schema_revision(store)
+    up_to_date = "up to date" if revision == newest_revision() else "needs `sitrep db upgrade`"
+    table = Table.grid(padding=(0, 2))
+    table.add_row("store", f"{store.url} (schema {revision}, {up_to_date})")
+    latest = (
+        f" (latest ingested {counts.latest_ingested:%Y-%m-%d %H:%M} UTC)"
+        if counts.latest_ingested
+        else ""
+    )
+    table.add_row("documents", f"{counts.documents}{latest}")
+    table.add_row("groups", str(counts.groups))
+    table.add_row("mentions", str(counts.mentions))
+    table.add_row("claims", str(counts.claims))
+    table.add_row("digest runs", str(counts.digest_runs))
+    if not counts.schedules:
+        table.add_row("schedules", "none")
+    for number, schedule in enumerate(counts.schedules):
+        state = f"paused: {schedule.pause_reason or 'by a user'}" if schedule.paused else "active"
+        table.add_row(
+            "schedules" if number == 0 else "",
+            f"{schedule.channel_id}  {schedule.cron} ({schedule.timezone})  {state}",
+        )
+    _out.print(table)
+
+
+@cli.command("docs")
+@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--search", "-s", "words", help="Only documents containing these words.")
+@click.pass_obj
+def docs_command(context: _Context, limit: int, words: str | None) -> None:
+    """The most recently ingested documents (or those matching --search)."""
+    with context.store() as store:
+        if words:
+            hits = search(store, words, target="documents", limit=limit)
+            documents = documents_by_id(store, [hit.id for hit in hits])
+            if not documents:
+                _out.print(f"no document contains all of: {words}", markup=False)
+                return
+        else:
+            documents = recent_documents(store, limit)
+            if not documents:
+                _out.print("the store has no documents yet; add some with `sitrep ingest PATH`")
+                return
+    _print_documents(documents)
+
+
+def _print_documents(documents: Sequence[DocumentSummary]) -> None:
+    _out.print("   id  ingested    published   words  title (outlet)", markup=False)
+    for document in documents:
+        published = f"{document.published:%Y-%m-%d}" if document.published else "-"
+        outlet = f"  ({document.outlet})" if document.outlet else ""
+        _out.print(
+            f"{document.id:>5}  {document.ingested_at:%Y-%m-%d}  {published:<10}  "
+            f"{document.word_count:>5}  {document.title}{outlet}",
+            markup=False,
+        )
+
+
+@cli.group("db")
+def db_group() -> None:
+    """The store's schema."""
+
+
+@db_group.command("upgrade")
+@click.pass_obj
+def db_upgrade_command(context: _Context) -> None:
+    """Bring the store's schema up to date (sitrep also does this on start)."""
+    with context.store() as store:
+        _out.print(f"{store.url} is at schema {schema_revision(store)} (newest)", markup=False)
+
+
+@cli.command("demo")
+@click.pass_obj
+def demo_command(context: _Context) -> None:
+    """Ingest the example documents into a fresh demo store and show what is there."""
+    settings = context.settings
+    assert settings.data_dir is not None
+    demo_path = settings.data_dir / "demo.db"
+    for leftover in (
+        demo_path,
+        *(demo_path.with_name(demo_path.name + s) for s in ("-wal", "-shm")),
+    ):
+        leftover.unlink(missing_ok=True)
+    examples = example_documents_dir()
+    _out.print(
+        f"Ingesting the example documents in {examples.name}/ into {demo_path}", markup=False
+    )
+    with context.store(f"sqlite:///{demo_path}") as store:
+        summary = _ingest_paths(store, settings, [str(examples)], quiet=False)
+        _out.print(summary.line + "\n", markup=False)
+        _print_status(store)
+        _out.print()
+        _print_documents(recent_documents(store, 20))
+    if summary.failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the command line, turning configuration problems into exit status 2."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="sitrep")
+    except SettingsError as error:
+        _fail(f"settings error:\n{error}")
+    except StoreError as error:
+        _fail(str(error))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""Writing documents to the store and reading them back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from digests.documents import LoadedDocument, word_count
+from digests.store.engine import Store
+from digests.store.models import Document
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What became of one document: stored as `document_id`, or a duplicate of it."""
+
+    document: LoadedDocument
+    document_id: int
+    duplicate_title: str | None = None  # set when the content was already stored
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.duplicate_title is not None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    id: int
+    title: str
+    outlet: str | None
+    published: datetime | None
+    ingested_at: datetime
+    word_count: int
+    source: str
+    external_id: str | None
+
+
+def _row(document: LoadedDocument) -> dict[str, object]:
+    return {
+        "content_hash": document.content_hash,
+        "external_id": document.external_id,
+        "title": document.title,
+        "url": document.url,
+        "outlet": document.outlet,
+        "published": document.published,
+        "source": document.source,
+        "text": document.text,
+        "word_count": word_count(document.text),
+    }
+
+
+def _stored_by_hash(session: Session, hashes: Sequence[str]) -> dict[str, tuple[int, str]]:
+    rows = session.execute(
+        select(Document.content_hash, Document.id, Document.title).where(
+            Document.content_hash.in_(hashes)
+        )
+    )
+    return {content_hash: (document_id, title) for content_hash, document_id, title in rows}
+
+
+def save_documents(store: Store, documents: Sequence[LoadedDocument]) -> list[Saved]:
+    """Store a batch in one transaction; content already stored is reported as a duplicate."""
+    with store.session() as session:
+        known = _stored_by_hash(session, list({doc.content_hash for doc in documents}))
+        fresh: dict[str, LoadedDocument] = {}
+        for document in documents:
+            if document.content_hash not in known:
+                fresh.setdefault(document.content_hash, document)
+        try:
+            with session.begin_nested():
+                new_ids = _insert(session, list(fresh.values()))
+        except IntegrityError:
+            # Another process stored some of these meanwhile: go one by one.
+            new_ids = {}
+            for content_hash, document in fresh.items():
+                try:
+                    with session.begin_nested():
+                        new_ids.update(_insert(session, [document]))
+                except IntegrityError:
+                    known.update(_stored_by_hash(session, [content_hash]))
+        outcomes = []
+        for document in documents:
+            new_id = new_ids.get(document.content_hash)
+            if new_id is not None and fresh.get(document.content_hash) is document:
+                outcomes.append(Saved(document, new_id))
+            elif document.content_hash in known:
+                document_id, title = known[document.content_hash]
+                outcomes.append(Saved(document, document_id, duplicate_title=title))
+            else:  # the same content twice in this batch: the first one was stored
+                outcomes.append(
+                    Saved(
+                        document,
+                        new_ids[document.content_hash],
+                        duplicate_title=fresh[document.content_hash].title,
+                    )
+                )
+        return outcomes
+
+
+def _insert(session: Session, documents: Sequence[LoadedDocument]) -> dict[str, int]:
+    if not documents:
+        return {}
+    result = session.execute(
+        insert(Document).returning(Document.content_hash, Document.id),
+        [_row(document) for document in documents],
+    )
+    return dict(result.tuples().all())
+
+
+def recent_documents(store: Store, limit: int = 20) -> list[DocumentSummary]:
+    """The most recently ingested documents, newest first."""
+    with store.session() as session:
+        rows = session.scalars(
+            select(Document).order_by(Document.ingested_at.desc(), Document.id.desc()).limit(limit)
+        ).all()
+        return [_summary(row) for row in rows]
+
+
+def documents_by_id(store: Store, ids: Sequence[int]) -> list[DocumentSummary]:
+    """Documents in the order of `ids` (ids not found are left out)."""
+    with store.session() as session:
+        rows = {
+            row.id: row for row in session.scalars(select(Document).where(Document.id.in_(ids)))
+        }
+        return [_summary(rows[i]) for i in ids if i in rows]
+
+
+def count_documents(store: Store) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(Document)) or 0
+
+
+def _summary(row: Document) -> DocumentSummary:
+    return DocumentSummary(
+        id=row.id,
+        title=row.title,
+        outlet=row.outlet,
+        published=row.published,
+        ingested_at=row.ingested_at,
+        word_count=row.word_count,
+        source=row.source,
+        external_id=row.external_id,
+    )

@@ -1,0 +1,207 @@
+"""The store's tables, as SQLAlchemy 2 typed declarative models.
+
+Schema changes ship as Alembic migrations in `migrations/versions/`; a change here
+without a migration is caught by tests/store/test_migrations.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints keep migrations identical on SQLite and PostgreSQL.
+_NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=_NAMING)
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads this class attribute)
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+class Document(Base):
+    """One ingested document; its text is stored once per distinct content."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    published: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(Text)  # file path or feed URL it came from
+    text: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+    ingested_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+
+
+class Group(Base):
+    """An armed group: from the watchlist, or first found in a document."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    short: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(50))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    on_watchlist: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_seen: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Mention(Base):
+    """A place in a document where a group is named or referred back to."""
+
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    surface: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    via: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (
+        Index("ix_mentions_document_id", "document_id"),
+        Index("ix_mentions_group_id", "group_id"),
+    )
+
+
+class Claim(Base):
+    """An attributed assertion found in a document."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    claimant: Mapped[str] = mapped_column(Text)
+    claimant_role: Mapped[str] = mapped_column(Text)
+    claimant_org: Mapped[str] = mapped_column(Text)
+    cue: Mapped[str] = mapped_column(String(100))
+    stance: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    sentence: Mapped[str] = mapped_column(Text)
+    hedges: Mapped[list[str]] = mapped_column(default=list)
+    evidence: Mapped[list[str]] = mapped_column(default=list)
+    numbers: Mapped[list[str]] = mapped_column(default=list)
+    places: Mapped[list[str]] = mapped_column(default=list)
+    quote: Mapped[bool] = mapped_column(Boolean, default=False)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_claims_document_id", "document_id"),)
+
+
+class ClaimGroup(Base):
+    """Which groups a claim is about."""
+
+    __tablename__ = "claim_groups"
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_claim_groups_group_id", "group_id"),)
+
+
+class ClaimLink(Base):
+    """One claim corroborating or disputing another, across documents."""
+
+    __tablename__ = "claim_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    other_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # "corroborates" or "disputes"
+
+    __table_args__ = (
+        UniqueConstraint("claim_id", "other_claim_id"),
+        Index("ix_claim_links_other_claim_id", "other_claim_id"),
+    )
+
+
+class Schedule(Base):
+    """When a channel gets its digest, and what it watches."""
+
+    __tablename__ = "schedules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(40))
+    channel_id: Mapped[str] = mapped_column(String(40))
+    cron: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    watched: Mapped[list[str]] = mapped_column(default=list)
+    template: Mapped[str] = mapped_column(String(100), default="digest")
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+
+
+class DigestRun(Base):
+    """A digest for (team, channel, period): written before it is posted (an outbox)."""
+
+    __tablename__ = "digest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(40))
+    channel_id: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    window_start: Mapped[datetime | None]
+    window_end: Mapped[datetime | None]
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ts: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    posted_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "period"),
+        Index("ix_digest_runs_ts", "channel_id", "ts"),
+    )
+
+
+class SeenEvent(Base):
+    """A Slack event already handled, so a redelivery is not answered twice."""
+
+    __tablename__ = "seen_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
