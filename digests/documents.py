@@ -25,6 +25,7 @@ from typing import Any
 import charset_normalizer
 import feedparser
 import frontmatter
+import lxml.html
 import trafilatura
 import yaml
 from markdown_it import MarkdownIt
@@ -381,14 +382,29 @@ def _jsonl_document(raw_line: bytes, source: str, location: str) -> LoadedDocume
 # --- Feeds ---------------------------------------------------------------------
 
 
+_BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre")
+
+
+def html_fragment_to_text(fragment: str) -> str:
+    """The text of an HTML fragment (a feed entry's body), one paragraph per block."""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for unwanted in list(root.iter("script", "style")):
+        unwanted.drop_tree()
+    for block in root.iter(*_BLOCK_TAGS):
+        block.tail = "\n\n" + (block.tail or "")
+    for line_break in root.iter("br"):
+        line_break.tail = "\n" + (line_break.tail or "")
+    return root.text_content()
+
+
 def _entry_text(entry: Any) -> str:
     contents = entry.get("content") or []
-    html = contents[0].get("value", "") if contents else entry.get("summary", "")
-    return trafilatura.html2txt(html) if "<" in html else html
+    body = contents[0].get("value", "") if contents else entry.get("summary", "")
+    return html_fragment_to_text(body) if "<" in body else body
 
 
 def _feed_documents(parsed: Any, source: str) -> Iterator[LoadResult]:
-    if not parsed.get("version") and not parsed.entries:
+    if not parsed.get("version"):
         reason = "not an RSS or Atom feed"
         if parsed.get("bozo_exception") is not None:
             reason += f" ({parsed.bozo_exception})"

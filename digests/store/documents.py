@@ -65,7 +65,7 @@ def _stored_by_hash(session: Session, hashes: Sequence[str]) -> dict[str, tuple[
 
 def save_documents(store: Store, documents: Sequence[LoadedDocument]) -> list[Saved]:
     """Store a batch in one transaction; content already stored is reported as a duplicate."""
-    with store.session() as session:
+    with store.session(write=True) as session:
         known = _stored_by_hash(session, list({doc.content_hash for doc in documents}))
         fresh: dict[str, LoadedDocument] = {}
         for document in documents:
@@ -109,7 +109,7 @@ def _insert(session: Session, documents: Sequence[LoadedDocument]) -> dict[str, 
         insert(Document).returning(Document.content_hash, Document.id),
         [_row(document) for document in documents],
     )
-    return dict(result.tuples().all())
+    return {content_hash: document_id for content_hash, document_id in result}
 
 
 def recent_documents(store: Store, limit: int = 20) -> list[DocumentSummary]:

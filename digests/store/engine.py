@@ -32,6 +32,7 @@ class Store:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    write_sessions: sessionmaker[Session]
 
     @property
     def url(self) -> str:
@@ -43,9 +44,15 @@ class Store:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on error."""
-        with self.sessions.begin() as session:
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error.
+
+        `write=True` is for a transaction that reads and then writes what it read
+        about: on SQLite it takes the write lock at its start, so another process
+        cannot change the rows in between (it waits up to the busy timeout).
+        """
+        factory = self.write_sessions if write else self.sessions
+        with factory.begin() as session:
             yield session
 
     def close(self) -> None:
@@ -72,7 +79,12 @@ def open_store(url: str, *, busy_timeout_ms: int = 5000, upgrade: bool = True) -
     engine = create_engine(parsed, **options)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine, busy_timeout_ms)
-    store = Store(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+    store = Store(
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        write_sessions=sessionmaker(writer, expire_on_commit=False),
+    )
     if upgrade:
         upgrade_store(store)
     return store
@@ -81,6 +93,9 @@ def open_store(url: str, *, busy_timeout_ms: int = 5000, upgrade: bool = True) -
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # sitrep, not the sqlite3 module, begins transactions (see _on_begin), which
+        # also makes savepoints work.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # WAL lets readers go on while one process writes; the busy timeout makes a
         # second writer wait instead of failing at once.
@@ -89,6 +104,11 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -100,8 +120,11 @@ def _alembic_config(connection: Connection) -> Config:
 
 def upgrade_store(store: Store, revision: str = "head") -> None:
     """Bring the schema to `revision` (newest by default); safe from several processes at once."""
+    # On SQLite the write lock is taken first, so a second process waits its turn
+    # instead of failing when both find an empty store.
+    engine = store.engine.execution_options(sqlite_begin="IMMEDIATE")
     try:
-        with store.engine.begin() as connection:
+        with engine.begin() as connection:
             if store.dialect == "postgresql":
                 # Two processes starting at once must not both run the same migration.
                 connection.execute(

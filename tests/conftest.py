@@ -1,0 +1,94 @@
+"""Shared fixtures: isolated settings, and stores on SQLite and (where it runs) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from digests.store.engine import Store, open_store
+
+POSTGRESQL_URL = os.environ.get(
+    "SITREP_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No test reads the user's settings or writes to the user's data directory."""
+    for name in list(os.environ):
+        if name.startswith(("SITREP_", "SLACK_")) and name != "SITREP_TEST_POSTGRESQL_URL":
+            monkeypatch.delenv(name)
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("SITREP_DATA_DIR", str(data_dir))
+    return data_dir
+
+
+def _postgresql_reason() -> str | None:
+    """Why PostgreSQL tests cannot run here, or None when they can."""
+    try:
+        engine = create_engine(POSTGRESQL_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except ModuleNotFoundError:
+        return "psycopg is not installed (pip install 'sitrep[postgresql]')"
+    except OperationalError as error:
+        first_line = str(error.orig).strip().splitlines()[0]
+        return (
+            f"PostgreSQL is not reachable at {make_url(POSTGRESQL_URL).render_as_string()} "
+            f"({first_line}); set SITREP_TEST_POSTGRESQL_URL to run these tests"
+        )
+    return None
+
+
+_POSTGRESQL_REASON: list[str | None] = []
+
+
+def postgresql_skip_reason() -> str | None:
+    if not _POSTGRESQL_REASON:
+        _POSTGRESQL_REASON.append(_postgresql_reason())
+    return _POSTGRESQL_REASON[0]
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    reason = postgresql_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    name = f"sitrep_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRESQL_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRESQL_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh, empty store: a SQLite file, then a PostgreSQL database."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh store, upgraded to the newest schema, on each kind of database."""
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
