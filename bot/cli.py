@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from digests.documents import JSONL_SUFFIXES, LoadFailure, expand_sources, load_sources
 from digests.ingest import IngestOutcome, IngestSummary, ingest
@@ -156,27 +155,31 @@ def _print_status(store: Store) -> None:
     counts = store_counts(store)
     revision = schema_revision(store)
     up_to_date = "up to date" if revision == newest_revision() else "needs `sitrep db upgrade`"
-    table = Table.grid(padding=(0, 2))
-    table.add_row("store", f"{store.url} (schema {revision}, {up_to_date})")
     latest = (
         f" (latest ingested {counts.latest_ingested:%Y-%m-%d %H:%M} UTC)"
         if counts.latest_ingested
         else ""
     )
-    table.add_row("documents", f"{counts.documents}{latest}")
-    table.add_row("groups", str(counts.groups))
-    table.add_row("mentions", str(counts.mentions))
-    table.add_row("claims", str(counts.claims))
-    table.add_row("digest runs", str(counts.digest_runs))
+    rows = [
+        ("store", f"{store.url} (schema {revision}, {up_to_date})"),
+        ("documents", f"{counts.documents}{latest}"),
+        ("groups", str(counts.groups)),
+        ("mentions", str(counts.mentions)),
+        ("claims", str(counts.claims)),
+        ("digest runs", str(counts.digest_runs)),
+    ]
     if not counts.schedules:
-        table.add_row("schedules", "none")
+        rows.append(("schedules", "none"))
     for number, schedule in enumerate(counts.schedules):
         state = f"paused: {schedule.pause_reason or 'by a user'}" if schedule.paused else "active"
-        table.add_row(
-            "schedules" if number == 0 else "",
-            f"{schedule.channel_id}  {schedule.cron} ({schedule.timezone})  {state}",
+        rows.append(
+            (
+                "schedules" if number == 0 else "",
+                f"{schedule.channel_id}  {schedule.cron} ({schedule.timezone})  {state}",
+            )
         )
-    _out.print(table)
+    for label, value in rows:
+        _out.print(f"{label:<12} {value}", markup=False)
 
 
 @cli.command("docs")

@@ -258,7 +258,8 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Regional Desk</title><link>https://example.org</link>
 <item><title>TTP attack</title><link>https://example.org/1</link><guid>item-1</guid>
 <pubDate>Tue, 03 Jun 2025 08:00:00 GMT</pubDate>
-<description>&lt;p&gt;Police said the &lt;b&gt;TTP&lt;/b&gt; attacked a checkpost.&lt;/p&gt;</description></item>
+<description>&lt;p&gt;Police said the &lt;b&gt;TTP&lt;/b&gt; attacked a checkpost.&lt;/p&gt;
+</description></item>
 <item><title>Empty item</title><link>https://example.org/2</link><description></description></item>
 </channel></rss>"""
 

@@ -80,7 +80,7 @@ def test_wrong_type_names_key_source_and_expectation(tmp_path: Path) -> None:
 
 
 def test_out_of_range_value_is_refused() -> None:
-    with pytest.raises(SettingsError, match="max_document_bytes.*greater than 0"):
+    with pytest.raises(SettingsError, match=r"max_document_bytes.*greater than 0"):
         load_settings(environ={"SITREP_MAX_DOCUMENT_BYTES": "0"})
 
 

@@ -1,0 +1,153 @@
+"""The command line as a user runs it: output, messages and exit statuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    captured = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), captured.out, captured.err
+
+
+@pytest.fixture
+def documents(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "one.txt").write_text("TTP attack\nPolice said the TTP attacked a checkpost.")
+    (folder / "two.json").write_text(
+        json.dumps({"id": "x2", "title": "BLA", "text": "The BLA denied it."})
+    )
+    return folder
+
+
+def test_ingest_all_good_exits_0_with_a_summary(capsys, documents: Path) -> None:
+    code, out, err = run(capsys, "ingest", str(documents))
+    assert code == 0
+    assert out.strip() == "ingested 2, duplicates 0, failed 0"
+    assert err == ""
+
+
+def test_ingest_with_failures_exits_1_and_names_file_and_line(capsys, documents: Path) -> None:
+    (documents / "bad.jsonl").write_text('{"text": "fine"}\n{"text": \n')
+    code, out, err = run(capsys, "ingest", str(documents))
+    assert code == 1
+    assert out.strip() == "ingested 3, duplicates 0, failed 1"
+    assert f"failed: {documents / 'bad.jsonl'}, line 2: not valid JSON" in err
+
+
+def test_ingest_again_reports_duplicates(capsys, documents: Path) -> None:
+    run(capsys, "ingest", str(documents))
+    code, out, err = run(capsys, "ingest", str(documents / "one.txt"))
+    assert code == 0
+    assert out.strip() == "ingested 0, duplicates 1, failed 0"
+    assert "duplicate of document 1 (TTP attack)" in err
+    code, out, err = run(capsys, "ingest", "--quiet", str(documents / "one.txt"))
+    assert err == ""
+
+
+def test_ingest_of_a_missing_path_exits_1(capsys, tmp_path: Path) -> None:
+    code, out, err = run(capsys, "ingest", str(tmp_path / "nothing-here"))
+    assert code == 1
+    assert "no such file or folder" in err
+    assert out.strip() == "ingested 0, duplicates 0, failed 1"
+
+
+def test_ingest_without_paths_is_a_usage_error(capsys) -> None:
+    code, _, err = run(capsys, "ingest")
+    assert code == 2
+    assert "Missing argument 'PATHS...'" in err
+
+
+def test_settings_error_exits_2_without_traceback(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SITREP_INGEST_BATCH_SIZE", "many")
+    code, _, err = run(capsys, "status")
+    assert code == 2
+    assert "setting 'ingest_batch_size' = 'many'" in err
+    assert "environment variable SITREP_INGEST_BATCH_SIZE" in err
+    assert "Traceback" not in err
+
+
+def test_bad_database_url_exits_2(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SITREP_DATABASE_URL", "sqlite-ish:/nowhere")
+    code, _, err = run(capsys, "docs")
+    assert code == 2
+    assert "database_url" in err
+
+
+def test_missing_config_file_exits_2(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "--config", str(tmp_path / "absent.toml"), "status")
+    assert code == 2
+    assert "does not exist" in err
+
+
+def test_unwritable_store_location_exits_2(capsys, tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("SITREP_DATABASE_URL", f"sqlite:///{blocker}/sub/store.db")
+    code, _, err = run(capsys, "status")
+    assert code == 2
+    assert "cannot create the folder for the store" in err
+
+
+def test_status_shows_store_counts_and_schedules(
+    capsys, documents: Path, isolated_environment
+) -> None:
+    run(capsys, "ingest", str(documents))
+    code, out, _ = run(capsys, "status")
+    assert code == 0
+    assert str(isolated_environment / "sitrep.db") in out
+    assert "up to date" in out
+    lines = {line.split()[0]: line.split()[1] for line in out.splitlines() if line.strip()}
+    assert lines["documents"] == "2"
+    assert lines["claims"] == "0"
+    assert "schedules    none" in out.splitlines()
+
+
+def test_docs_lists_recent_documents_and_searches(capsys, documents: Path) -> None:
+    code, out, _ = run(capsys, "docs")
+    assert code == 0
+    assert "no documents yet" in out
+    run(capsys, "ingest", str(documents))
+    code, out, _ = run(capsys, "docs")
+    titles = [line.split(None, 4)[-1] for line in out.splitlines()[1:]]
+    assert titles == ["BLA", "TTP attack"]
+    code, out, _ = run(capsys, "docs", "--search", "checkpost")
+    assert "TTP attack" in out
+    assert "BLA" not in out
+    code, out, _ = run(capsys, "docs", "--search", "nothing matches this")
+    assert "no document contains all of: nothing matches this" in out
+
+
+def test_db_upgrade_reports_the_schema(capsys) -> None:
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0
+    assert "is at schema 0002 (newest)" in out
+
+
+def test_demo_runs_from_the_installed_command(tmp_path: Path) -> None:
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("SITREP_", "SLACK_"))
+    }
+    environment["SITREP_DATA_DIR"] = str(tmp_path / "data")
+    command = [sys.executable, "-m", "bot.cli", "demo"]
+    for _ in range(2):  # a second run starts from a fresh demo store again
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=environment, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        assert "ingested 5, duplicates 0, failed 0" in result.stdout
+    assert "Sample brief: Houthis keep up Red Sea attacks" in result.stdout
+    assert "Pakistan has once again called on the Taliban-led administration" in result.stdout
+    assert (tmp_path / "data" / "demo.db").exists()
