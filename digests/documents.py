@@ -91,20 +91,27 @@ class _Rejected(Exception):
 
 # Invisible characters that only get in the way of matching and hashing. Zero-width
 # joiners are kept: Arabic-script and Indic names need them.
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060\u00ad"))
+_INVISIBLE = "\ufeff\u200b\u2060\u00ad"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[^\S\n]+")
+_SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Private-use code points, C1 controls and replacement characters: what decoding a
+# binary file as text leaves behind.
+_NOISE = re.compile("[\x80-\x9f\ue000-\uf8ff\ufffd]")
 
 
 def normalise_text(raw: str) -> str:
     """NFC, one space between words, paragraph breaks kept, quotation marks untouched."""
-    text = unicodedata.normalize("NFC", raw).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", raw)
+    for invisible in _INVISIBLE:
+        if invisible in text:  # str.translate would be far slower on long texts
+            text = text.replace(invisible, "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2029", "\n\n").replace("\u2028", "\n")
-    text = _CONTROL.sub("", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = _SPACES.sub(" ", _CONTROL.sub("", text))
+    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def content_hash(text: str) -> str:
@@ -146,8 +153,8 @@ def _readable(text: str) -> str:
     """Text checked to be readable prose rather than decoded noise."""
     if not text:
         raise _Rejected("empty: no text after removing markup and whitespace")
-    unprintable = sum(1 for char in text[:4096] if unicodedata.category(char) in ("Co", "Cn"))
-    if unprintable > len(text[:4096]) * 0.05:
+    sample = text[:4096]
+    if len(_NOISE.findall(sample)) > len(sample) * 0.05:
         raise _Rejected("binary or garbled content: too many unprintable characters")
     return text
 
