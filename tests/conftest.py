@@ -19,11 +19,15 @@ POSTGRESQL_URL = os.environ.get(
 )
 
 
+# Variables that tell the tests where PostgreSQL is, not settings of sitrep's.
+_KEPT_VARIABLES = {"SITREP_TEST_POSTGRESQL_URL", "SITREP_REQUIRE_POSTGRESQL"}
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No test reads the user's settings or writes to the user's data directory."""
     for name in list(os.environ):
-        if name.startswith(("SITREP_", "SLACK_")) and name != "SITREP_TEST_POSTGRESQL_URL":
+        if name.startswith(("SITREP_", "SLACK_")) and name not in _KEPT_VARIABLES:
             monkeypatch.delenv(name)
     data_dir = tmp_path / "data"
     monkeypatch.setenv("SITREP_DATA_DIR", str(data_dir))
@@ -61,6 +65,8 @@ def postgresql_skip_reason() -> str | None:
 def postgresql_url() -> Iterator[str]:
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
     reason = postgresql_skip_reason()
+    if reason and os.environ.get("SITREP_REQUIRE_POSTGRESQL"):
+        pytest.fail(f"SITREP_REQUIRE_POSTGRESQL is set but {reason}")
     if reason:
         pytest.skip(reason)
     name = f"sitrep_test_{uuid.uuid4().hex[:12]}"
