@@ -15,19 +15,15 @@ from sqlalchemy.exc import OperationalError
 from digests.store.engine import Store, open_store
 
 POSTGRESQL_URL = os.environ.get(
-    "SITREP_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    "TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-
-
-# Variables that tell the tests where PostgreSQL is, not settings of sitrep's.
-_KEPT_VARIABLES = {"SITREP_TEST_POSTGRESQL_URL", "SITREP_REQUIRE_POSTGRESQL"}
 
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No test reads the user's settings or writes to the user's data directory."""
     for name in list(os.environ):
-        if name.startswith(("SITREP_", "SLACK_")) and name not in _KEPT_VARIABLES:
+        if name.startswith(("SITREP_", "SLACK_")):
             monkeypatch.delenv(name)
     data_dir = tmp_path / "data"
     monkeypatch.setenv("SITREP_DATA_DIR", str(data_dir))
@@ -47,7 +43,7 @@ def _postgresql_reason() -> str | None:
         first_line = str(error.orig).strip().splitlines()[0]
         return (
             f"PostgreSQL is not reachable at {make_url(POSTGRESQL_URL).render_as_string()} "
-            f"({first_line}); set SITREP_TEST_POSTGRESQL_URL to run these tests"
+            f"({first_line}); set TEST_POSTGRESQL_URL to run these tests"
         )
     return None
 
@@ -65,8 +61,8 @@ def postgresql_skip_reason() -> str | None:
 def postgresql_url() -> Iterator[str]:
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
     reason = postgresql_skip_reason()
-    if reason and os.environ.get("SITREP_REQUIRE_POSTGRESQL"):
-        pytest.fail(f"SITREP_REQUIRE_POSTGRESQL is set but {reason}")
+    if reason and os.environ.get("REQUIRE_POSTGRESQL_TESTS"):
+        pytest.fail(f"REQUIRE_POSTGRESQL_TESTS is set but {reason}")
     if reason:
         pytest.skip(reason)
     name = f"sitrep_test_{uuid.uuid4().hex[:12]}"
