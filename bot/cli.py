@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -13,10 +14,20 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from digests.documents import JSONL_SUFFIXES, LoadFailure, expand_sources, load_sources
-from digests.ingest import IngestOutcome, IngestSummary, ingest
+from digests.extract.actors import ActorsError
+from digests.extract.lexicon import LexiconError
+from digests.extract.model import Extraction
+from digests.extract.pipeline import Extractor, extraction_to_json, load_extractor
+from digests.extract.watchlist import WatchlistError
+from digests.ingest import IngestOutcome, IngestSummary, ingest, reextract
 from digests.resources import example_documents_dir
 from digests.settings import Settings, SettingsError, load_settings
-from digests.store.documents import DocumentSummary, documents_by_id, recent_documents
+from digests.store.documents import (
+    DocumentSummary,
+    count_documents,
+    documents_by_id,
+    recent_documents,
+)
 from digests.store.engine import Store, StoreError, newest_revision, open_store, schema_revision
 from digests.store.search import search
 from digests.store.status import store_counts
@@ -36,6 +47,15 @@ class _Context:
     def __init__(self, config_path: Path | None) -> None:
         self._config_path = config_path
         self._settings: Settings | None = None
+        self._extractor: Extractor | None = None
+
+    @property
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            vocabulary = self.settings.vocabulary_dir
+            assert vocabulary is not None  # filled in by the settings
+            self._extractor = load_extractor(vocabulary)
+        return self._extractor
 
     @property
     def settings(self) -> Settings:
@@ -90,15 +110,16 @@ def ingest_command(context: _Context, paths: tuple[str, ...], quiet: bool) -> No
     (.rss, .atom, .xml files or http(s) URLs). Exits 1 when some input failed.
     """
     settings = context.settings
+    extractor = context.extractor
     with context.store() as store:
-        summary = _ingest_paths(store, settings, paths, quiet=quiet)
+        summary = _ingest_paths(store, settings, extractor, paths, quiet=quiet)
     _out.print(summary.line, markup=False)
     if summary.failed:
         sys.exit(EXIT_SOME_FAILED)
 
 
 def _ingest_paths(
-    store: Store, settings: Settings, paths: Sequence[str], *, quiet: bool
+    store: Store, settings: Settings, extractor: Extractor, paths: Sequence[str], *, quiet: bool
 ) -> IngestSummary:
     results = load_sources(
         paths,
@@ -126,7 +147,13 @@ def _ingest_paths(
             progress.console.print(f"duplicate: {outcome.where}: {outcome.detail}", markup=False)
 
     with progress:
-        return ingest(store, results, batch_size=settings.ingest_batch_size, on_outcome=report)
+        return ingest(
+            store,
+            results,
+            batch_size=settings.ingest_batch_size,
+            on_outcome=report,
+            extractor=extractor,
+        )
 
 
 def _expected_documents(paths: Sequence[str]) -> int:
@@ -215,6 +242,88 @@ def _print_documents(documents: Sequence[DocumentSummary]) -> None:
         )
 
 
+@cli.command("extract")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document per line.")
+@click.pass_obj
+def extract_command(context: _Context, paths: tuple[str, ...], as_json: bool) -> None:
+    """Print the groups and claims of the documents in PATHS (nothing is stored)."""
+    settings = context.settings
+    extractor = context.extractor
+    failed = 0
+    for item in load_sources(
+        paths, max_bytes=settings.max_document_bytes, feed_timeout=settings.feed_timeout_seconds
+    ):
+        if isinstance(item, LoadFailure):
+            failed += 1
+            _err.print(f"failed: {item.where}: {item.reason}", markup=False)
+            continue
+        extraction = extractor.extract(item.text)
+        document_id = item.external_id or item.where
+        if as_json:
+            line = json.dumps(extraction_to_json(document_id, item.title, extraction))
+            _out.print(line, markup=False, soft_wrap=True)
+        else:
+            _print_extraction(document_id, item.title, extraction)
+    if failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def _print_extraction(document_id: str, title: str, extraction: Extraction) -> None:
+    _out.print(f"{document_id}: {title}", markup=False)
+    groups = ", ".join(f"{g.name} ({g.short}) x{g.mentions}" for g in extraction.groups)
+    _out.print(f"  groups: {groups or 'none'}", markup=False)
+    for claim in extraction.claims:
+        source = claim.claimant or "(unnamed source)"
+        if claim.claimant_role or claim.claimant_org:
+            details = ", ".join(part for part in (claim.claimant_role, claim.claimant_org) if part)
+            source += f" [{details}]"
+        about = f" about {', '.join(claim.about)}" if claim.about else ""
+        _out.print(f"  {claim.stance}: {source} {claim.cue}{about}:", markup=False)
+        _out.print(f"      {claim.text}", markup=False)
+        extras = [
+            f"{label}: {', '.join(values)}"
+            for label, values in (
+                ("hedges", claim.hedges),
+                ("evidence", claim.evidence),
+                ("numbers", claim.numbers),
+                ("places", claim.places),
+            )
+            if values
+        ]
+        if extras:
+            _out.print(f"      ({'; '.join(extras)})", markup=False)
+    _out.print()
+
+
+@cli.command("reextract")
+@click.pass_obj
+def reextract_command(context: _Context) -> None:
+    """Extract groups and claims from every stored document again (after editing config/)."""
+    settings = context.settings
+    extractor = context.extractor
+    with context.store() as store:
+        total = count_documents(store)
+        progress = Progress(
+            TextColumn("re-extracting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=_err,
+            transient=True,
+            disable=not (_err.is_terminal and total >= _PROGRESS_THRESHOLD),
+        )
+        task = progress.add_task("reextract", total=total)
+        with progress:
+            summary = reextract(
+                store,
+                extractor,
+                batch_size=settings.ingest_batch_size,
+                on_batch=lambda done: progress.advance(task, done),
+            )
+    _out.print(summary.line, markup=False)
+
+
 @cli.group("db")
 def db_group() -> None:
     """The store's schema."""
@@ -245,7 +354,7 @@ def demo_command(context: _Context) -> None:
         f"Ingesting the example documents in {examples.name}/ into {demo_path}", markup=False
     )
     with context.store(f"sqlite:///{demo_path}") as store:
-        summary = _ingest_paths(store, settings, [str(examples)], quiet=False)
+        summary = _ingest_paths(store, settings, context.extractor, [str(examples)], quiet=False)
         _out.print(summary.line + "\n", markup=False)
         _print_status(store)
         _out.print()
@@ -262,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(f"settings error:\n{error}")
     except StoreError as error:
         _fail(str(error))
+    except (WatchlistError, LexiconError, ActorsError) as error:
+        _fail(f"vocabulary error: {error}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -49,6 +50,16 @@ class Settings(BaseModel):
     max_document_bytes: int = Field(default=5_000_000, gt=0)
     ingest_batch_size: int = Field(default=500, gt=0)
     feed_timeout_seconds: float = Field(default=10.0, gt=0)
+    vocabulary_dir: Path | None = None
+    digest_max_groups: int = Field(default=8, ge=1, le=40)
+    digest_max_claims: int = Field(default=12, ge=1, le=40)
+    digest_first_window_hours: int = Field(default=24, gt=0)
+    templates_dir: Path | None = None
+    default_timezone: str = "UTC"
+    missed_digest_grace_minutes: int = Field(default=120, ge=0)
+    schedule_refresh_seconds: float = Field(default=30.0, gt=0)
+    slack_max_attempts: int = Field(default=5, ge=1, le=20)
+    slack_timeout_seconds: float = Field(default=10.0, gt=0)
     slack_api_base_url: str = "https://slack.com/api/"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     slack_bot_token: SecretStr | None = None
@@ -60,6 +71,45 @@ class Settings(BaseModel):
     def _empty_data_dir_means_default(cls, value: object) -> object:
         if value in ("", None):
             return platformdirs.user_data_path("sitrep")
+        return value
+
+    @field_validator("vocabulary_dir", mode="before")
+    @classmethod
+    def _empty_vocabulary_dir_means_bundled(cls, value: object) -> object:
+        return config_dir() if value in ("", None) else value
+
+    @field_validator("vocabulary_dir")
+    @classmethod
+    def _vocabulary_dir_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(
+                "expected a folder holding groups.yaml, lexicon.yaml and actors.yaml; "
+                "leave it empty for the ones that ship with sitrep"
+            )
+        return value
+
+    @field_validator("templates_dir", mode="before")
+    @classmethod
+    def _empty_templates_dir_means_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("templates_dir")
+    @classmethod
+    def _templates_dir_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError("expected a folder of Jinja2 templates (*.j2), or empty")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone_is_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "expected an IANA time zone name such as 'UTC', 'Asia/Karachi' or "
+                "'Europe/London'"
+            ) from None
         return value
 
     @field_validator("database_url")

@@ -56,6 +56,7 @@ class FoundGroup:
     kind: str
     mentions: int
     on_watchlist: bool = True
+    written: str = ""  # the fullest form the text uses ("Tehreek-e-Taliban Pakistan")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from digests.documents import LoadedDocument, word_count
+from digests.extract.model import Extraction
 from digests.store.engine import Store
+from digests.store.extractions import group_ids, link_claims, save_extraction
 from digests.store.models import Document
+
+if TYPE_CHECKING:
+    from digests.extract.pipeline import Extractor
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +69,22 @@ def _stored_by_hash(session: Session, hashes: Sequence[str]) -> dict[str, tuple[
     return {content_hash: (document_id, title) for content_hash, document_id, title in rows}
 
 
-def save_documents(store: Store, documents: Sequence[LoadedDocument]) -> list[Saved]:
-    """Store a batch in one transaction; content already stored is reported as a duplicate."""
+def save_documents(
+    store: Store, documents: Sequence[LoadedDocument], extractor: Extractor | None = None
+) -> list[Saved]:
+    """Store a batch in one transaction; content already stored is reported as a duplicate.
+
+    With an `extractor`, each new document's groups, mentions and claims are stored in
+    the same transaction, and its claims linked to earlier ones.
+    """
+    extractions: dict[str, Extraction] = {}
+    if extractor is not None:
+        # Extract before taking the write lock, so other writers wait as little as possible.
+        with store.session() as session:
+            stored = _stored_by_hash(session, list({doc.content_hash for doc in documents}))
+        for document in documents:
+            if document.content_hash not in stored and document.content_hash not in extractions:
+                extractions[document.content_hash] = extractor.extract(document.text)
     with store.session(write=True) as session:
         known = _stored_by_hash(session, list({doc.content_hash for doc in documents}))
         fresh: dict[str, LoadedDocument] = {}
@@ -83,23 +103,49 @@ def save_documents(store: Store, documents: Sequence[LoadedDocument]) -> list[Sa
                         new_ids.update(_insert(session, [document]))
                 except IntegrityError:
                     known.update(_stored_by_hash(session, [content_hash]))
-        outcomes = []
-        for document in documents:
-            new_id = new_ids.get(document.content_hash)
-            if new_id is not None and fresh.get(document.content_hash) is document:
-                outcomes.append(Saved(document, new_id))
-            elif document.content_hash in known:
-                document_id, title = known[document.content_hash]
-                outcomes.append(Saved(document, document_id, duplicate_title=title))
-            else:  # the same content twice in this batch: the first one was stored
-                outcomes.append(
-                    Saved(
-                        document,
-                        new_ids[document.content_hash],
-                        duplicate_title=fresh[document.content_hash].title,
-                    )
+        if extractor is not None and new_ids:
+            _save_extractions(session, extractor, fresh, new_ids, extractions)
+        return _outcomes(documents, fresh, new_ids, known)
+
+
+def _save_extractions(
+    session: Session,
+    extractor: Extractor,
+    fresh: dict[str, LoadedDocument],
+    new_ids: dict[str, int],
+    extractions: dict[str, Extraction],
+) -> None:
+    ids = group_ids(session)
+    new_claims = []
+    for content_hash, document_id in new_ids.items():
+        extraction = extractions.get(content_hash) or extractor.extract(fresh[content_hash].text)
+        new_claims += save_extraction(session, document_id, extraction, ids)
+    link_claims(session, new_claims, ids)
+
+
+def _outcomes(
+    documents: Sequence[LoadedDocument],
+    fresh: dict[str, LoadedDocument],
+    new_ids: dict[str, int],
+    known: dict[str, tuple[int, str]],
+) -> list[Saved]:
+    outcomes = []
+    for document in documents:
+        new_id = new_ids.get(document.content_hash)
+        if new_id is not None and fresh.get(document.content_hash) is document:
+            outcomes.append(Saved(document, new_id))
+        elif document.content_hash in known:
+            document_id, title = known[document.content_hash]
+            outcomes.append(Saved(document, document_id, duplicate_title=title))
+        else:  # the same content twice in this batch: the first one was stored
+            outcomes.append(
+                Saved(
+                    document,
+                    new_ids[document.content_hash],
+                    duplicate_title=fresh[document.content_hash].title,
                 )
-        return outcomes
+            )
+    return outcomes
 
 
 def _insert(session: Session, documents: Sequence[LoadedDocument]) -> dict[str, int]:
@@ -128,6 +174,18 @@ def documents_by_id(store: Store, ids: Sequence[int]) -> list[DocumentSummary]:
             row.id: row for row in session.scalars(select(Document).where(Document.id.in_(ids)))
         }
         return [_summary(rows[i]) for i in ids if i in rows]
+
+
+def document_texts(store: Store, *, after_id: int, limit: int) -> list[tuple[int, str]]:
+    """(id, text) of up to `limit` documents with ids above `after_id`, in id order."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Document.id, Document.text)
+            .where(Document.id > after_id)
+            .order_by(Document.id)
+            .limit(limit)
+        )
+        return [(document_id, text) for document_id, text in rows]
 
 
 def count_documents(store: Store) -> int:

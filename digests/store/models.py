@@ -164,6 +164,7 @@ class Schedule(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     watched: Mapped[list[str]] = mapped_column(default=list)
     template: Mapped[str] = mapped_column(String(100), default="digest")
+    notify_empty: Mapped[bool] = mapped_column(Boolean, default=False)  # post "nothing new"
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     pause_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(40))
@@ -182,13 +183,17 @@ class DigestRun(Base):
     team_id: Mapped[str] = mapped_column(String(40))
     channel_id: Mapped[str] = mapped_column(String(40))
     period: Mapped[str] = mapped_column(String(64))
+    trigger: Mapped[str] = mapped_column(String(20), default="scheduled")  # or "manual"
+    # pending -> posting -> posted, or failed (with `error`); see bot/delivery.py
     status: Mapped[str] = mapped_column(String(20), default="pending")
     window_start: Mapped[datetime | None]
     window_end: Mapped[datetime | None]
     message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ts: Mapped[str | None] = mapped_column(String(40))
+    replies_posted: Mapped[int] = mapped_column(Integer, default=0)  # thread replies sent
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None]  # when a deliverer took the run (a lease)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     posted_at: Mapped[datetime | None]
 

@@ -111,7 +111,7 @@ def test_status_shows_store_counts_and_schedules(
     assert "up to date" in out
     lines = {line.split()[0]: line.split()[1] for line in out.splitlines() if line.strip()}
     assert lines["documents"] == "2"
-    assert lines["claims"] == "0"
+    assert int(lines["claims"]) >= 1  # extracted while ingesting
     assert "schedules    none" in out.splitlines()
 
 
@@ -133,7 +133,7 @@ def test_docs_lists_recent_documents_and_searches(capsys, documents: Path) -> No
 def test_db_upgrade_reports_the_schema(capsys) -> None:
     code, out, _ = run(capsys, "db", "upgrade")
     assert code == 0
-    assert "is at schema 0002 (newest)" in out
+    assert "is at schema 0003 (newest)" in out
 
 
 def test_demo_runs_from_the_installed_command(tmp_path: Path) -> None:
@@ -151,3 +151,85 @@ def test_demo_runs_from_the_installed_command(tmp_path: Path) -> None:
     assert "Sample brief: Houthis keep up Red Sea attacks" in result.stdout
     assert "Pakistan has once again called on the Taliban-led administration" in result.stdout
     assert (tmp_path / "data" / "demo.db").exists()
+
+
+SEED_LIKE = (
+    "At a weekly press briefing, Foreign Office spokesperson Shafqat Ali Khan said the TTP "
+    "and BLA are operating from Afghan soil. The Taliban dismissed the claims as propaganda."
+)
+
+
+def test_extract_json_prints_one_object_per_document_and_stores_nothing(
+    capsys, tmp_path: Path, isolated_environment: Path
+) -> None:
+    (tmp_path / "a.txt").write_text(SEED_LIKE)
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps({"id": "b1", "title": "B", "text": SEED_LIKE + " More."}) + "\n"
+    )
+    code, out, _ = run(
+        capsys, "extract", "--json", str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")
+    )
+    assert code == 0
+    objects = [json.loads(line) for line in out.splitlines()]
+    assert [o["id"] for o in objects] == [str(tmp_path / "a.txt"), "b1"]
+    first = objects[0]
+    assert set(first) == {"id", "title", "groups", "claims"}
+    assert {g["short"] for g in first["groups"]} >= {"TTP", "BLA"}
+    claim = next(c for c in first["claims"] if c["claimant"] == "Shafqat Ali Khan")
+    assert set(claim) == {
+        "claimant",
+        "claimant_role",
+        "claimant_org",
+        "cue",
+        "stance",
+        "text",
+        "sentence",
+        "about",
+        "hedges",
+        "evidence",
+        "numbers",
+        "places",
+        "quote",
+    }
+    assert not (isolated_environment / "sitrep.db").exists()
+
+
+def test_extract_readable_summary(capsys, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SEED_LIKE)
+    code, out, _ = run(capsys, "extract", str(tmp_path / "a.txt"))
+    assert code == 0
+    assert "groups: " in out
+    assert "Shafqat Ali Khan" in out
+
+
+def test_bad_vocabulary_file_exits_2_with_file_and_line(
+    capsys, tmp_path: Path, monkeypatch
+) -> None:
+    vocabulary = tmp_path / "vocabulary"
+    vocabulary.mkdir()
+    config = Path(__file__).parents[2] / "config"
+    for name in ("lexicon.yaml", "actors.yaml"):
+        (vocabulary / name).write_text((config / name).read_text())
+    (vocabulary / "groups.yaml").write_text(
+        "groups:\n  - name: Alpha Front\n    short: AF\n    kind: militant\n"
+        "  - name: Alpha Front\n    short: AF2\n    kind: militant\n"
+    )
+    monkeypatch.setenv("SITREP_VOCABULARY_DIR", str(vocabulary))
+    code, _, err = run(capsys, "extract", str(config / "default.toml"))
+    assert code == 2
+    assert "vocabulary error" in err
+    assert "groups.yaml" in err
+    assert "line 5" in err
+    assert "Traceback" not in err
+
+
+def test_ingest_extracts_and_reextract_redoes_it(capsys, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SEED_LIKE)
+    run(capsys, "ingest", str(tmp_path))
+    _, out, _ = run(capsys, "status")
+    claims = int(next(line.split()[1] for line in out.splitlines() if line.startswith("claims")))
+    assert claims >= 2
+    code, out, _ = run(capsys, "reextract")
+    assert code == 0
+    assert out.startswith("re-extracted 1 documents: ")
+    assert f"{claims} claims" in out
