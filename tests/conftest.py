@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from digests.documents import LoadedDocument
+from digests.extract.model import Claim, Extraction, FoundGroup, GroupMention
+from digests.extract.watchlist import Watchlist
+from digests.store.documents import save_documents
 from digests.store.engine import Store, open_store
+from digests.store.models import Document
 
 POSTGRESQL_URL = os.environ.get(
     "TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -94,3 +101,80 @@ def store(store_url: str) -> Iterator[Store]:
     opened = open_store(store_url)
     yield opened
     opened.close()
+
+
+@dataclass(frozen=True)
+class _FixedExtractor:
+    """An extractor that returns a prepared extraction, so a test decides what is stored."""
+
+    watchlist: Watchlist
+    extraction: Extraction
+
+    def extract(self, text: str) -> Extraction:
+        return self.extraction
+
+
+def _claim(
+    claimant: str,
+    stance: str,
+    text: str,
+    about: tuple[str, ...] = (),
+    **fields: object,
+) -> Claim:
+    """A claim for a test, with sensible defaults for what the test does not care about."""
+    values: dict[str, object] = {
+        "claimant_role": "",
+        "claimant_org": "",
+        "cue": "said",
+        "sentence": text,
+    }
+    values.update(fields)
+    return Claim(claimant=claimant, stance=stance, text=text, about=about, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def make_claim() -> Callable[..., Claim]:
+    """make_claim(claimant, stance, text, about=(), **other Claim fields)."""
+    return _claim
+
+
+@pytest.fixture
+def add_document(store: Store) -> Callable[..., int]:
+    """Store a document with exactly the groups and claims given; returns its id."""
+    counter = iter(range(1, 10_000))
+
+    def add(
+        *claims: Claim,
+        title: str | None = None,
+        groups: tuple[str, ...] = (),
+        url: str | None = None,
+        outlet: str | None = None,
+        ingested_at: datetime | None = None,
+    ) -> int:
+        number = next(counter)
+        names = list(dict.fromkeys([*groups, *(n for c in claims for n in c.about)]))
+        extraction = Extraction(
+            groups=tuple(FoundGroup(n, n.split()[0], "militant", 1) for n in names),
+            mentions=tuple(GroupMention(n, n, 0, len(n)) for n in names),
+            claims=claims,
+        )
+        text = " ".join(c.sentence for c in claims) or f"Document {number}."
+        document = LoadedDocument(
+            text=f"{text} ({number})",
+            title=title or f"Document {number}",
+            source="test",
+            url=url,
+            outlet=outlet,
+        )
+        extractor = _FixedExtractor(Watchlist.from_entries([]), extraction)
+        [saved] = save_documents(store, [document], extractor)  # type: ignore[arg-type]
+        if ingested_at is not None:
+            with store.session() as session:
+                session.execute(
+                    update(Document)
+                    .where(Document.id == saved.document_id)
+                    .values(ingested_at=ingested_at)
+                )
+        return saved.document_id
+
+    return add

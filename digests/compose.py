@@ -1,0 +1,542 @@
+"""What goes into a digest: the new documents and claims of a window, ranked and clustered.
+
+`compose_digest` reads only the window's rows (documents ingested in it, their claims,
+mentions and links), so its cost follows the window, not the size of the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from digests.store.engine import Store
+from digests.store.models import Claim, ClaimGroup, ClaimLink, Document, Group, Mention
+
+# Stances in the order a reader cares about them, most telling first.
+STANCE_ORDER = (
+    "responsibility",
+    "accusation",
+    "denial",
+    "report",
+    "warning",
+    "demand",
+    "statement",
+)
+_STANCE_WEIGHT = {stance: len(STANCE_ORDER) - rank for rank, stance in enumerate(STANCE_ORDER)}
+# Two claims tell the same story when this share of their content words is common.
+_SAME_STORY_OVERLAP = 0.5
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+_STOPWORDS = frozenset(
+    (
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "may",
+        "might",
+        "not",
+        "no",
+        "he",
+        "she",
+        "they",
+        "their",
+        "his",
+        "her",
+        "we",
+        "our",
+        "said",
+        "says",
+        "say",
+        "told",
+        "also",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The documents ingested after `start` and up to `end`."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A document cited as a source."""
+
+    document_id: int
+    title: str
+    outlet: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedClaim:
+    """A claim on the other side of a link, shortly."""
+
+    id: int
+    claimant: str
+    stance: str
+    text: str
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    """A claim as a digest shows it."""
+
+    id: int
+    claimant: str
+    claimant_role: str
+    claimant_org: str
+    cue: str
+    stance: str
+    text: str
+    sentence: str
+    about: tuple[str, ...]
+    hedges: tuple[str, ...]
+    evidence: tuple[str, ...]
+    numbers: tuple[str, ...]
+    places: tuple[str, ...]
+    quote: bool
+    source: SourceRef
+    speaker_group: str | None = None  # the group making the claim, when a group speaks
+    also_in: tuple[SourceRef, ...] = ()  # the same story from other documents
+    corroborated_by: tuple[LinkedClaim, ...] = ()
+    disputed_by: tuple[LinkedClaim, ...] = ()
+    disputes: tuple[LinkedClaim, ...] = ()
+
+    @property
+    def contested(self) -> bool:
+        return bool(self.disputed_by or self.disputes)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The groups the claim concerns: those it is about, and the group speaking."""
+        if self.speaker_group and self.speaker_group not in self.about:
+            return (*self.about, self.speaker_group)
+        return self.about
+
+    @property
+    def source_count(self) -> int:
+        return 1 + len(self.also_in) + len(self.corroborated_by)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A group in focus: how much it was in the news, and its strongest claim."""
+
+    name: str
+    short: str
+    kind: str
+    watched: bool
+    new: bool
+    documents: int
+    claims: int
+    stances: tuple[tuple[str, int], ...]  # (stance, count), in STANCE_ORDER
+    lead: ClaimView | None
+    contested: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A composed digest, ready to render."""
+
+    channel_id: str
+    window: Window
+    documents: int
+    claims_total: int
+    groups: tuple[GroupView, ...]  # in focus, in the message
+    more_groups: tuple[GroupView, ...]  # beyond the cap, in the thread
+    claims: tuple[ClaimView, ...]  # ranked, same stories collapsed, within the cap
+    more_claims: tuple[ClaimView, ...]  # beyond the cap, in the thread
+    contested: tuple[ClaimView, ...]  # claims that dispute or are disputed
+    sources: tuple[SourceRef, ...]
+    watched: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.documents == 0
+
+
+def compose_digest(
+    store: Store,
+    *,
+    channel_id: str,
+    window: Window,
+    watched: Sequence[str] = (),
+    max_groups: int = 8,
+    max_claims: int = 12,
+) -> Digest:
+    """The digest of `window` for a channel, filtered to `watched` groups when given."""
+    watched_set = frozenset(watched)
+    with store.session() as session:
+        documents = {
+            row.id: SourceRef(row.id, row.title, row.outlet, row.url)
+            for row in session.execute(
+                select(Document.id, Document.title, Document.outlet, Document.url)
+                .where(Document.ingested_at > window.start, Document.ingested_at <= window.end)
+                .order_by(Document.ingested_at.desc(), Document.id.desc())
+            )
+        }
+        document_ids = list(documents)
+        claims = _claims(session, document_ids, documents)
+        mention_counts = _group_document_counts(session, document_ids)
+        speakers = {name for c in claims for name in (c.claimant, c.claimant_org) if name}
+        groups = _groups(
+            session, set(mention_counts) | {n for c in claims for n in c.about} | speakers
+        )
+        claims = [
+            replace(c, speaker_group=_speaking_group(c, groups)) if c.claimant_org else c
+            for c in claims
+        ]
+        if watched_set:
+            claims = [claim for claim in claims if watched_set & set(claim.groups)]
+            mention_counts = {name: n for name, n in mention_counts.items() if name in watched_set}
+            naming = _documents_naming(session, document_ids, watched_set)
+            naming |= {claim.source.document_id for claim in claims}
+            documents = {i: ref for i, ref in documents.items() if i in naming}
+    ranked = collapse_same_story(sorted(claims, key=lambda c: _claim_rank(c, watched_set)))
+    group_views = _group_views(ranked, mention_counts, groups, watched_set)
+    shown_claims = ranked[:max_claims]
+    cited = _cited_sources(shown_claims, group_views[:max_groups], documents)
+    return Digest(
+        channel_id=channel_id,
+        window=window,
+        documents=len(documents),
+        claims_total=len(claims),
+        groups=tuple(group_views[:max_groups]),
+        more_groups=tuple(group_views[max_groups:]),
+        claims=tuple(shown_claims),
+        more_claims=tuple(ranked[max_claims:]),
+        contested=tuple(claim for claim in ranked if claim.disputes),
+        sources=cited,
+        watched=tuple(sorted(watched_set)),
+    )
+
+
+def _claims(
+    session: Session, document_ids: list[int], documents: dict[int, SourceRef]
+) -> list[ClaimView]:
+    if not document_ids:
+        return []
+    rows = session.execute(select(Claim).where(Claim.document_id.in_(document_ids))).scalars().all()
+    claim_ids = [row.id for row in rows]
+    about: dict[int, list[str]] = defaultdict(list)
+    for claim_id, name in session.execute(
+        select(ClaimGroup.claim_id, Group.name)
+        .join(Group, Group.id == ClaimGroup.group_id)
+        .where(ClaimGroup.claim_id.in_(claim_ids))
+    ):
+        about[claim_id].append(name)
+    links = _links(session, claim_ids)
+    views = []
+    for row in rows:
+        linked = links.get(row.id, {})
+        views.append(
+            ClaimView(
+                id=row.id,
+                claimant=row.claimant,
+                claimant_role=row.claimant_role,
+                claimant_org=row.claimant_org,
+                cue=row.cue,
+                stance=row.stance,
+                text=row.text,
+                sentence=row.sentence,
+                about=tuple(sorted(about[row.id])),
+                hedges=tuple(row.hedges),
+                evidence=tuple(row.evidence),
+                numbers=tuple(row.numbers),
+                places=tuple(row.places),
+                quote=row.quote,
+                source=documents[row.document_id],
+                corroborated_by=tuple(linked.get("corroborated_by", ())),
+                disputed_by=tuple(linked.get("disputed_by", ())),
+                disputes=tuple(linked.get("disputes", ())),
+            )
+        )
+    return views
+
+
+def _links(session: Session, claim_ids: list[int]) -> dict[int, dict[str, list[LinkedClaim]]]:
+    """For each claim: the claims corroborating it, disputing it, and that it disputes."""
+    links = session.execute(
+        select(ClaimLink.claim_id, ClaimLink.other_claim_id, ClaimLink.kind).where(
+            or_(ClaimLink.claim_id.in_(claim_ids), ClaimLink.other_claim_id.in_(claim_ids))
+        )
+    ).all()
+    if not links:
+        return {}
+    other_ids = {a for a, _, _ in links} | {b for _, b, _ in links}
+    others = {
+        row.id: LinkedClaim(
+            row.id,
+            row.claimant or row.claimant_org,
+            row.stance,
+            row.text,
+            SourceRef(row.document_id, row.title, row.outlet, row.url),
+        )
+        for row in session.execute(
+            select(
+                Claim.id,
+                Claim.claimant,
+                Claim.claimant_org,
+                Claim.stance,
+                Claim.text,
+                Claim.document_id,
+                Document.title,
+                Document.outlet,
+                Document.url,
+            )
+            .join(Document, Document.id == Claim.document_id)
+            .where(Claim.id.in_(other_ids))
+        )
+    }
+    wanted = set(claim_ids)
+    result: dict[int, dict[str, list[LinkedClaim]]] = defaultdict(lambda: defaultdict(list))
+    for source, target, kind in links:
+        if kind == "disputes":
+            if source in wanted:
+                result[source]["disputes"].append(others[target])
+            if target in wanted:
+                result[target]["disputed_by"].append(others[source])
+        else:  # corroboration goes both ways
+            if source in wanted:
+                result[source]["corroborated_by"].append(others[target])
+            if target in wanted:
+                result[target]["corroborated_by"].append(others[source])
+    return result
+
+
+def _group_document_counts(session: Session, document_ids: list[int]) -> dict[str, int]:
+    if not document_ids:
+        return {}
+    rows = session.execute(
+        select(Group.name, func.count(func.distinct(Mention.document_id)))
+        .join(Mention, Mention.group_id == Group.id)
+        .where(Mention.document_id.in_(document_ids), Mention.via != "anaphora")
+        .group_by(Group.name)
+    )
+    return {name: count for name, count in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupInfo:
+    short: str
+    kind: str
+    on_watchlist: bool
+    first_seen: datetime
+
+
+def _groups(session: Session, names: set[str]) -> dict[str, _GroupInfo]:
+    if not names:
+        return {}
+    rows = session.execute(
+        select(Group.name, Group.short, Group.kind, Group.on_watchlist, Group.first_seen).where(
+            Group.name.in_(names)
+        )
+    )
+    return {
+        row.name: _GroupInfo(row.short, row.kind, row.on_watchlist, row.first_seen) for row in rows
+    }
+
+
+def _documents_naming(session: Session, document_ids: list[int], names: frozenset[str]) -> set[int]:
+    if not document_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Mention.document_id)
+            .join(Group, Group.id == Mention.group_id)
+            .where(Mention.document_id.in_(document_ids), Group.name.in_(names))
+            .distinct()
+        )
+    )
+
+
+def _speaking_group(claim: ClaimView, groups: dict[str, _GroupInfo]) -> str | None:
+    for name in (claim.claimant_org, claim.claimant):
+        if name in groups:
+            return name
+    return None
+
+
+def _claim_rank(claim: ClaimView, watched: frozenset[str]) -> tuple[object, ...]:
+    """Sort key, best first: watched groups, then what the claim does (a claim of
+    responsibility or an accusation before a statement), then how well it is supported."""
+    return (
+        not (watched & set(claim.groups)),
+        not claim.groups,
+        -_STANCE_WEIGHT.get(claim.stance, 0),
+        -(len(claim.corroborated_by) + len(claim.also_in)),
+        not claim.contested,
+        not claim.evidence,
+        not claim.numbers,
+        bool(claim.hedges),
+        claim.id,
+    )
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
+
+
+def collapse_same_story(ranked: Iterable[ClaimView]) -> list[ClaimView]:
+    """Claims telling the same story in several documents, as one item with "also in".
+
+    Same story: same stance, same groups, and most content words in common. The first
+    (best ranked) telling stays; the others' documents become its `also_in`.
+    """
+    kept: list[ClaimView] = []
+    words: list[frozenset[str]] = []
+    by_key: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+    for claim in ranked:
+        claim_words = content_words(claim.text)
+        key = (claim.stance, claim.about)
+        match = None
+        if claim.about:
+            for index in by_key[key]:
+                other = kept[index]
+                if other.source.document_id == claim.source.document_id:
+                    continue
+                if _overlap(words[index], claim_words) >= _SAME_STORY_OVERLAP:
+                    match = index
+                    break
+        if match is None:
+            by_key[key].append(len(kept))
+            kept.append(claim)
+            words.append(claim_words)
+        else:
+            primary = kept[match]
+            if claim.source not in primary.also_in:
+                kept[match] = replace(primary, also_in=(*primary.also_in, claim.source))
+    return kept
+
+
+def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
+
+
+def _group_views(
+    ranked: Sequence[ClaimView],
+    mention_counts: dict[str, int],
+    groups: dict[str, _GroupInfo],
+    watched: frozenset[str],
+) -> list[GroupView]:
+    claims_by_group: dict[str, list[ClaimView]] = defaultdict(list)
+    for claim in ranked:
+        for name in claim.groups:
+            claims_by_group[name].append(claim)
+    names = set(mention_counts) | set(claims_by_group)
+    if watched:
+        names &= watched
+    views = []
+    for name in names:
+        info = groups.get(name)
+        group_claims = claims_by_group.get(name, [])
+        stance_counts = Counter(claim.stance for claim in group_claims)
+        views.append(
+            GroupView(
+                name=name,
+                short=info.short if info else name,
+                kind=info.kind if info else "group",
+                watched=name in watched,
+                new=bool(info and not info.on_watchlist),
+                documents=mention_counts.get(name, 0),
+                claims=len(group_claims),
+                stances=tuple((s, stance_counts[s]) for s in STANCE_ORDER if stance_counts[s]),
+                lead=None,
+                contested=any(claim.contested for claim in group_claims),
+            )
+        )
+    views.sort(
+        key=lambda g: (
+            not g.watched,
+            not g.contested,
+            -max(
+                (len(c.corroborated_by) + len(c.also_in) for c in claims_by_group[g.name]),
+                default=0,
+            ),
+            not g.new,
+            -g.documents,
+            -g.claims,
+            g.name,
+        )
+    )
+    return _with_leads(views, claims_by_group)
+
+
+def _with_leads(
+    views: list[GroupView], claims_by_group: dict[str, list[ClaimView]]
+) -> list[GroupView]:
+    """Give each group its best claim, one that no other group leads with where possible.
+
+    Groups with fewer claims choose first, so a group whose only claim is shared with
+    another keeps it, and the other group leads with its next best.
+    """
+    used: set[int] = set()
+    leads: dict[str, ClaimView] = {}
+    for view in sorted(views, key=lambda v: len(claims_by_group.get(v.name, []))):
+        # The most telling claim, and of equals the one most about this group alone.
+        candidates = sorted(
+            claims_by_group.get(view.name, []),
+            key=lambda c: (-_STANCE_WEIGHT.get(c.stance, 0), not c.evidence, len(c.groups)),
+        )
+        lead = next((c for c in candidates if c.id not in used), None)
+        lead = lead or (candidates[0] if candidates else None)
+        if lead is not None:
+            used.add(lead.id)
+            leads[view.name] = lead
+    return [replace(view, lead=leads.get(view.name)) for view in views]
+
+
+def _cited_sources(
+    claims: Sequence[ClaimView], groups: Sequence[GroupView], documents: dict[int, SourceRef]
+) -> tuple[SourceRef, ...]:
+    """The documents behind what the message shows, most cited first, then the rest."""
+    cited: Counter[int] = Counter()
+    for claim in [*claims, *(g.lead for g in groups if g.lead)]:
+        cited[claim.source.document_id] += 2
+        for other in claim.also_in:
+            cited[other.document_id] += 1
+    ordered = [documents[i] for i, _ in cited.most_common() if i in documents]
+    ordered += [ref for i, ref in documents.items() if i not in cited]
+    return tuple(ordered)
