@@ -130,10 +130,12 @@ def score_document(
     gold_groups = gold.get("groups", [])
     gold_index = _gold_group_index(gold_groups)
 
-    # Groups: one-to-one through names and aliases.
+    # Groups: one-to-one through names and aliases, named as `sitrep extract` prints them
+    # (the text's fullest spelling, and the short name).
     group_edges: dict[int, list[int]] = {}
     for number, group in enumerate(extraction.groups):
-        targets = {gold_index[norm(form)] for form in (group.name, group.short)
+        printed = group.written or group.name
+        targets = {gold_index[norm(form)] for form in (printed, group.short)
                    if form and norm(form) in gold_index}
         group_edges[number] = sorted(targets)
     group_match = max_matching(group_edges, len(gold_groups))

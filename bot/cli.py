@@ -7,12 +7,16 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.cli_schedules import LOCAL_TEAM, schedule_group
+from digests.channel_digest import prepare_digest
+from digests.compose import WindowError, parse_since
 from digests.documents import JSONL_SUFFIXES, LoadFailure, expand_sources, load_sources
 from digests.extract.actors import ActorsError
 from digests.extract.lexicon import LexiconError
@@ -20,6 +24,7 @@ from digests.extract.model import Extraction
 from digests.extract.pipeline import Extractor, extraction_to_json, load_extractor
 from digests.extract.watchlist import WatchlistError
 from digests.ingest import IngestOutcome, IngestSummary, ingest, reextract
+from digests.plaintext import message_to_text
 from digests.resources import example_documents_dir
 from digests.settings import Settings, SettingsError, load_settings
 from digests.store.documents import (
@@ -324,6 +329,54 @@ def reextract_command(context: _Context) -> None:
     _out.print(summary.line, markup=False)
 
 
+@cli.command("digest")
+@click.option("--preview", is_flag=True, help="Print the digest instead of posting it.")
+@click.option("--channel", help="The channel whose digest it is (its watched groups, window).")
+@click.option("--team", default=LOCAL_TEAM, show_default=True, help="Slack team (workspace) id.")
+@click.option("--since", help="Start of the window: 24h, 90m, 7d, 2026-11-01 or an ISO time.")
+@click.option("--json", "as_json", is_flag=True, help="Block Kit JSON, for Block Kit Builder.")
+@click.pass_obj
+def digest_command(
+    context: _Context,
+    preview: bool,
+    channel: str | None,
+    team: str,
+    since: str | None,
+    as_json: bool,
+) -> None:
+    """Show (or post) a digest of what came in since the channel's last one."""
+    settings = context.settings
+    now = datetime.now(UTC)
+    try:
+        start = parse_since(since, now) if since else None
+    except WindowError as error:
+        _fail(str(error))
+    if not preview:
+        _fail("posting from the command line is not available yet; use --preview")
+    with context.store() as store:
+        prepared = prepare_digest(
+            store, settings, team_id=team, channel_id=channel, now=now, since=start
+        )
+    if prepared.rendered is None:
+        window = prepared.digest.window
+        _out.print(
+            f"nothing new between {window.start:%Y-%m-%d %H:%M} and "
+            f"{window.end:%Y-%m-%d %H:%M} UTC; try a longer --since",
+            markup=False,
+        )
+        return
+    messages = [prepared.rendered.main, *prepared.rendered.thread]
+    if as_json:
+        for message in messages:
+            payload = {"blocks": list(message.blocks), "text": message.text}
+            _out.print(json.dumps(payload, ensure_ascii=False), markup=False, soft_wrap=True)
+        return
+    _out.print(message_to_text(prepared.rendered.main), markup=False)
+    for number, reply in enumerate(prepared.rendered.thread, start=1):
+        _out.print(f"\n── thread reply {number} " + "─" * 20, markup=False)
+        _out.print(message_to_text(reply), markup=False)
+
+
 @cli.group("db")
 def db_group() -> None:
     """The store's schema."""
@@ -361,6 +414,9 @@ def demo_command(context: _Context) -> None:
         _print_documents(recent_documents(store, 20))
     if summary.failed:
         sys.exit(EXIT_SOME_FAILED)
+
+
+cli.add_command(schedule_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

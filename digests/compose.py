@@ -10,7 +10,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -94,6 +94,33 @@ class Window:
 
     start: datetime
     end: datetime
+
+
+class WindowError(ValueError):
+    """A --since value sitrep cannot read; the message shows forms it can."""
+
+
+_RELATIVE = re.compile(r"^\s*(\d+)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s*$")
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """The start of a window from "24h", "90m", "7d", "2w", "2026-11-01" or an ISO time."""
+    relative = _RELATIVE.match(text.lower())
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2)[0]
+        return now - timedelta(seconds=amount * _UNIT_SECONDS[unit])
+    try:
+        start = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise WindowError(
+            f"cannot read --since {text!r}; try '24h', '90m', '7d', '2026-11-01' "
+            "or '2026-11-01T09:00+05:00'"
+        ) from None
+    start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    if start >= now:
+        raise WindowError(f"--since {text!r} is in the future; give a time before now")
+    return start
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,7 +168,7 @@ def render_digest(
         return None
     environment = environment or make_environment()
     when = when or digest.window.end
-    thread = _thread_messages(digest, environment)
+    thread = _thread_messages(digest, environment, show_sources=len(digest.sources) > 1)
     header = render_text(environment, "digest_header.j2", digest=digest, when=when)
     blocks: list[dict[str, Any]] = [
         {
@@ -177,8 +177,11 @@ def render_digest(
         },
         _context(shorten(render_text(environment, "digest_summary.j2", digest=digest), 300)),
     ]
+    several_sources = len(digest.sources) > 1  # with one, the sources line says it all
     for group in digest.groups:
-        blocks += sections(render_text(environment, "group_line.j2", group=group))
+        blocks += sections(
+            render_text(environment, "group_line.j2", group=group, show_sources=several_sources)
+        )
     if digest.contested:
         text = render_text(environment, "contested.j2", claims=digest.contested[:3])
         blocks += sections(text)
@@ -205,29 +208,32 @@ def render_nothing_new(digest: Digest, *, environment: Environment | None = None
     return RenderedDigest(main=SlackMessage(text=text, blocks=(_section(text),)))
 
 
-def _thread_messages(digest: Digest, environment: Environment) -> list[SlackMessage]:
-    """Everything beyond the message: each group's claims, then the remaining claims."""
-    shown_in_message = {group.lead.id for group in digest.groups if group.lead}
-    blocks: list[dict[str, Any]] = []
+def _thread_messages(
+    digest: Digest, environment: Environment, *, show_sources: bool
+) -> list[SlackMessage]:
+    """Everything beyond the message: each group's other claims, then claims about none.
+
+    A claim about several groups is shown once, under the first of them in the digest.
+    """
+    shown = {group.lead.id for group in digest.groups if group.lead}
     by_group: dict[str, list[ClaimView]] = {}
     for claim in (*digest.claims, *digest.more_claims):
         for name in claim.groups or ("",):
             by_group.setdefault(name, []).append(claim)
-    for group in (*digest.groups, *digest.more_groups):
-        claims = [c for c in by_group.get(group.name, []) if c.id not in shown_in_message]
+    blocks: list[dict[str, Any]] = []
+    titled = [
+        (f"{g.name} ({g.short})" if g.short != g.name else g.name, g.name)
+        for g in (*digest.groups, *digest.more_groups)
+    ]
+    for title, name in [*titled, ("Other claims", "")]:
+        claims = [c for c in by_group.get(name, []) if c.id not in shown][:15]
         if not claims:
             continue
-        title = f"{group.name} ({group.short})" if group.short != group.name else group.name
-        blocks += sections(
-            render_text(environment, "thread_group.j2", title=title, claims=claims[:15])
+        shown.update(c.id for c in claims)
+        text = render_text(
+            environment, "thread_group.j2", title=title, claims=claims, show_sources=show_sources
         )
-    unattached = by_group.get("", [])
-    if unattached:
-        blocks += sections(
-            render_text(
-                environment, "thread_group.j2", title="Other claims", claims=unattached[:15]
-            )
-        )
+        blocks += sections(text)
     return [
         SlackMessage(text=_plain_fallback(chunk), blocks=tuple(chunk))
         for chunk in _chunks(blocks, MAX_BLOCKS)

@@ -136,9 +136,11 @@ def test_digest_message_shape(store: Store, add_document, make_claim) -> None:
     assert "1 accusation" in group_line
     assert "*Shafqat Ali Khan* (Foreign Office spokesperson)" in group_line
     assert "evidence cited: documented proof" in group_line
-    assert "<https://example.org/briefing|Pakistan briefing>" in group_line
+    # With one document, the sources line names it once instead of every claim line.
+    assert "<https://example.org/briefing|" not in group_line
     assert "Reply in this thread" in blocks[-1]["elements"][0]["text"]
-    assert "Sources:" in blocks[-2]["elements"][0]["text"]
+    sources = blocks[-2]["elements"][0]["text"]
+    assert "Sources: <https://example.org/briefing|Pakistan briefing>" in sources
     assert result.main.text.startswith("sitrep digest: 1 new document, 1 claim")
 
 
@@ -161,3 +163,19 @@ def test_templates_can_be_overridden_from_a_folder(
     assert result.main.blocks[0]["text"]["text"] == "Morning brief for C1"
     # Templates not overridden are sitrep's own.
     assert result.main.blocks[2]["text"]["text"].startswith("*Tehrik-i-Taliban Pakistan*")
+
+
+def test_with_several_documents_each_claim_names_its_source(
+    store: Store, add_document, make_claim
+) -> None:
+    add_document(
+        make_claim("A", "accusation", "The TTP attacked", (TTP,)),
+        title="First",
+        url="https://a.example/1",
+    )
+    add_document(make_claim("B", "report", "The TTP grew", (TTP,)), title="Second")
+    result = rendered(store)
+    group_line = result.main.blocks[2]["text"]["text"]
+    assert "<https://a.example/1|First>" in group_line
+    thread = result.thread[0].blocks[0]["text"]["text"]
+    assert "_Second_" in thread  # no URL: the title, in italics

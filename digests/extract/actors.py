@@ -98,6 +98,7 @@ class Actors:
     roles: frozenset[str]
     source_nouns: frozenset[str]
     countries: frozenset[str]
+    role_openers: frozenset[str]  # first words of multiword roles ("prime" of "prime minister")
     _automaton: ahocorasick.Automaton = field(repr=False, compare=False)
 
     def find(self, text: str) -> tuple[ActorMention, ...]:
@@ -177,8 +178,10 @@ def build_actors(data: Any, filename: str = "<actors>") -> Actors:
     for key, value in entries.items():
         automaton.add_word(key, tuple(value))
     automaton.make_automaton()
+    roles = frozenset(word.lower() for word in _flat(data, "roles", filename))
     return Actors(
-        roles=frozenset(word.lower() for word in _flat(data, "roles", filename)),
+        roles=roles,
+        role_openers=frozenset(role.split()[0] for role in roles if " " in role),
         source_nouns=frozenset(word.lower() for word in _flat(data, "sources", filename)),
         countries=frozenset(countries),
         _automaton=automaton,
@@ -459,13 +462,19 @@ def _role(text: str, start: int, end: int, name: str | None, actors: Actors) -> 
     tokens = list(_TOKEN.finditer(text, start, span_end))
     words = [token.group().lower().rstrip(".,") for token in tokens]
     for index, token in enumerate(tokens):
-        for size in (3, 2):  # multiword roles: "secretary of state", "prime minister"
-            if " ".join(words[index:index + size]) in actors.roles and index + size <= len(words):
-                last_role_end = max(last_role_end, tokens[index + size - 1].end())
-                break
-        else:
-            if words[index] in actors.roles or _singular(words[index]) in actors.roles:
-                last_role_end = max(last_role_end, token.end())
+        word = words[index]
+        if word in actors.role_openers:  # multiword roles: "secretary of state", "prime minister"
+            for size in (3, 2):
+                if index + size <= len(words) and " ".join(words[index:index + size]) in (
+                    actors.roles
+                ):
+                    last_role_end = max(last_role_end, tokens[index + size - 1].end())
+                    break
+            else:
+                if word in actors.roles:
+                    last_role_end = max(last_role_end, token.end())
+        elif word in actors.roles or _singular(word) in actors.roles:
+            last_role_end = max(last_role_end, token.end())
     if last_role_end < 0:
         return ""
     # Keep what qualifies the role after it ("spokesman for the governor of Kunduz") only

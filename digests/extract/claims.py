@@ -85,16 +85,18 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve", "teen", "twenty", "thirty", "forty", "fifty", "sixty",
-                 "seventy", "eighty", "ninety")
+_LETTERS = re.compile(r"[a-z]+")
+_NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "dozen",
+})
 
 
 def _has_figure(piece: str) -> bool:
     if _DIGIT.search(piece):
         return True
-    lowered = piece.lower()
-    return any(word in lowered for word in _NUMBER_WORDS)
+    return not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(piece.lower()))
 _MONTHS = re.compile(
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|"
     r"June|July|August|September|October|November|December)\.?\s*$"
@@ -742,12 +744,13 @@ def _boundary_before(text: str, floor: int, end: int) -> int:
         word = match.group().strip().lower()
         # Only the words next to a boundary matter: look at short windows, not the sentence.
         before = text[max(floor, match.start() - 40):match.start()].split()
-        if word == "and":
-            if before and before[-1][:1].isupper():
-                continue  # "U.S. and Bangladesh officials", "Qatar and Egypt"
-        if match.group().startswith(",") and _NAMED_APPOSITIVE.match(text, match.end(), end):
-            if before and before[-1][:1].isupper():
-                continue  # "Jiand Baloch, a spokesman for the separatist group"
+        capital_before = bool(before) and before[-1][:1].isupper()
+        if word == "and" and capital_before:
+            continue  # "U.S. and Bangladesh officials", "Qatar and Egypt"
+        if capital_before and match.group().startswith(",") and _NAMED_APPOSITIVE.match(
+            text, match.end(), end
+        ):
+            continue  # "Jiand Baloch, a spokesman for the separatist group"
         if match.group().startswith(","):
             # "the US, Qatar and Egypt": a list of names keeps its commas
             after = text[match.end():min(end, match.end() + 40)].split()
@@ -1089,18 +1092,23 @@ def _build_claim(
     if len(claim_text.split()) < 2:
         return None
     source = analysis.source
-    stance = _stance(context, analysis, content, source)
-    about = _about(context, analysis, content, source, stance)
+    # One pass over the lexicon hits of the content: hedges, evidence, stance markers.
     hedges: list[str] = []
     evidence: list[str] = []
+    markers: list[Hit] = []
     for hit in context.hits:
-        if not _within(content, hit.start, hit.end):
+        if hit.kind == "cue" or hit.kind == "gap_head" or not _within(content, hit.start,
+                                                                        hit.end):
             continue
-        if hit.kind == "hedge" and hit.phrase not in hedges:
+        if hit.kind == "content":
+            markers.append(hit)
+        elif hit.kind == "hedge" and hit.phrase not in hedges:
             hedges.append(text[hit.start:hit.end])
         elif hit.kind == "evidence" and not any(hit.phrase in found for found in evidence):
             evidence = [found for found in evidence if found not in hit.phrase]
             evidence.append(text[hit.start:hit.end])
+    stance = _stance(context, analysis, markers, source)
+    about = _about(context, analysis, content, source, stance)
     numbers = _numbers(text, content)
     places = _places(context, content)
     is_quote = any(
@@ -1131,10 +1139,7 @@ def _build_claim(
 
 
 def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    for span_start, span_end in spans:
-        if span_start <= start and end <= span_end:
-            return True
-    return False
+    return any(span_start <= start and end <= span_end for span_start, span_end in spans)
 
 
 def _clean(piece: str) -> str:
@@ -1142,12 +1147,10 @@ def _clean(piece: str) -> str:
 
 
 def _stance(
-    context: _Context, analysis: _Analysis, content: list[tuple[int, int]], source: Source | None
+    context: _Context, analysis: _Analysis, markers: list[Hit], source: Source | None
 ) -> Stance:
     cue = analysis.cue
     stance: Stance = cue.stance
-    markers = [hit for hit in context.hits if hit.kind == "content" and any(
-        start <= hit.start and hit.end <= end for start, end in content)]
     marker_stances = {hit.stance for hit in markers}
     if stance == "denial" and _refuses(context, cue):
         return "statement"

@@ -53,13 +53,22 @@ def load_extractor(config_dir: Path) -> Extractor:
 
 
 def extraction_to_json(doc_id: str, title: str, extraction: Extraction) -> dict[str, Any]:
-    """The JSON form of an extraction (`sitrep extract --json`), one object per document."""
+    """The JSON form of an extraction (`sitrep extract --json`), one object per document.
+
+    Groups are named as the text writes them (its fullest form, "Tehreek-e-Taliban
+    Pakistan"), with the watchlist's short name; `about` uses the same names.
+    """
+    written = {group.name: group.written or group.name for group in extraction.groups}
     return {
         "id": doc_id,
         "title": title,
         "groups": [
-            {"name": group.name, "short": group.short, "kind": group.kind,
-             "mentions": group.mentions}
+            {
+                "name": written[group.name],
+                "short": group.short,
+                "kind": group.kind,
+                "mentions": group.mentions,
+            }
             for group in extraction.groups
         ],
         "claims": [
@@ -71,7 +80,7 @@ def extraction_to_json(doc_id: str, title: str, extraction: Extraction) -> dict[
                 "stance": claim.stance,
                 "text": claim.text,
                 "sentence": claim.sentence,
-                "about": list(claim.about),
+                "about": [written.get(name, name) for name in claim.about],
                 "hedges": list(claim.hedges),
                 "evidence": list(claim.evidence),
                 "numbers": list(claim.numbers),
