@@ -11,8 +11,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from digests.store.engine import Store
@@ -222,6 +223,39 @@ class Digest:
         return self.documents == 0
 
 
+# Claims fetched whole per group for the thread, beyond those in the message.
+THREAD_CLAIMS_PER_GROUP = 15
+
+
+class _Ranked(NamedTuple):
+    """A window claim with only what ranking needs; a window may hold thousands, so this
+    is a named tuple (several times quicker to make than a frozen dataclass)."""
+
+    id: int
+    document_id: int
+    stance: str
+    claimant: str
+    claimant_org: str
+    has_evidence: bool
+    has_numbers: bool
+    hedged: bool
+    about: tuple[str, ...] = ()
+    speaker_group: str | None = None
+    corroborations: int = 0
+    disputes: int = 0
+    disputed: int = 0
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        if self.speaker_group and self.speaker_group not in self.about:
+            return (*self.about, self.speaker_group)
+        return self.about
+
+    @property
+    def contested(self) -> bool:
+        return bool(self.disputes or self.disputed)
+
+
 def compose_digest(
     store: Store,
     *,
@@ -231,71 +265,128 @@ def compose_digest(
     max_groups: int = 8,
     max_claims: int = 12,
 ) -> Digest:
-    """The digest of `window` for a channel, filtered to `watched` groups when given."""
+    """The digest of `window` for a channel, filtered to `watched` groups when given.
+
+    Every claim of the window is ranked from a few columns; only the claims the digest
+    can show (the message, each group's thread section, the contested line) are read
+    whole, so a window of a thousand documents costs a few queries, not thousands.
+    """
     watched_set = frozenset(watched)
+    in_window = select(Document.id).where(
+        Document.ingested_at > window.start, Document.ingested_at <= window.end
+    )
     with store.session() as session:
         documents = {
             row.id: SourceRef(row.id, row.title, row.outlet, row.url)
             for row in session.execute(
                 select(Document.id, Document.title, Document.outlet, Document.url)
-                .where(Document.ingested_at > window.start, Document.ingested_at <= window.end)
+                .where(Document.id.in_(in_window))
                 .order_by(Document.ingested_at.desc(), Document.id.desc())
             )
         }
-        document_ids = list(documents)
-        claims = _claims(session, document_ids, documents)
-        mention_counts = _group_document_counts(session, document_ids)
-        speakers = {name for c in claims for name in (c.claimant, c.claimant_org) if name}
+        ranked = _ranked_claims(session, in_window)
+        mention_counts = _group_document_counts(session, in_window)
+        speakers = {name for c in ranked for name in (c.claimant, c.claimant_org) if name}
         groups = _groups(
-            session, set(mention_counts) | {n for c in claims for n in c.about} | speakers
+            session, set(mention_counts) | {n for c in ranked for n in c.about} | speakers
         )
-        claims = [
-            replace(c, speaker_group=_speaking_group(c, groups)) if c.claimant_org else c
-            for c in claims
-        ]
+        ranked = [_with_speaker(claim, groups) for claim in ranked]
         if watched_set:
-            claims = [claim for claim in claims if watched_set & set(claim.groups)]
-            mention_counts = {name: n for name, n in mention_counts.items() if name in watched_set}
-            naming = _documents_naming(session, document_ids, watched_set)
-            naming |= {claim.source.document_id for claim in claims}
+            ranked = [claim for claim in ranked if watched_set & set(claim.groups)]
+            mention_counts = {n: count for n, count in mention_counts.items() if n in watched_set}
+            naming = _documents_naming(session, in_window, watched_set)
+            naming |= {claim.document_id for claim in ranked}
             documents = {i: ref for i, ref in documents.items() if i in naming}
-    ranked = collapse_same_story(sorted(claims, key=lambda c: _claim_rank(c, watched_set)))
-    group_views = _group_views(ranked, mention_counts, groups, watched_set)
-    shown_claims = ranked[:max_claims]
-    cited = _cited_sources(shown_claims, group_views[:max_groups], documents)
+        ranked.sort(key=lambda claim: _claim_rank(claim, watched_set))
+        group_views = _group_views(ranked, mention_counts, groups, watched_set)
+        wanted = _claims_to_show(ranked, group_views, max_claims)
+        views = _claim_views(session, [claim for claim in ranked if claim.id in wanted], documents)
+    shown = collapse_same_story(views)
+    group_views = _with_leads(group_views, _by_group(shown))
+    cited = _cited_sources(shown[:max_claims], group_views[:max_groups], documents)
     return Digest(
         channel_id=channel_id,
         window=window,
         documents=len(documents),
-        claims_total=len(claims),
+        claims_total=len(ranked),
         groups=tuple(group_views[:max_groups]),
         more_groups=tuple(group_views[max_groups:]),
-        claims=tuple(shown_claims),
-        more_claims=tuple(ranked[max_claims:]),
-        contested=tuple(claim for claim in ranked if claim.disputes),
+        claims=tuple(shown[:max_claims]),
+        more_claims=tuple(shown[max_claims:]),
+        contested=tuple(claim for claim in shown if claim.disputes),
         sources=cited,
         watched=tuple(sorted(watched_set)),
     )
 
 
-def _claims(
-    session: Session, document_ids: list[int], documents: dict[int, SourceRef]
-) -> list[ClaimView]:
-    if not document_ids:
-        return []
-    rows = session.execute(select(Claim).where(Claim.document_id.in_(document_ids))).scalars().all()
-    claim_ids = [row.id for row in rows]
+def _ranked_claims(session: Session, in_window: Select[tuple[int]]) -> list[_Ranked]:
+    """Every claim of the window, with its groups and link counts, but not its text."""
+    window_claims = select(Claim.id).where(Claim.document_id.in_(in_window))
     about: dict[int, list[str]] = defaultdict(list)
     for claim_id, name in session.execute(
         select(ClaimGroup.claim_id, Group.name)
         .join(Group, Group.id == ClaimGroup.group_id)
-        .where(ClaimGroup.claim_id.in_(claim_ids))
+        .where(ClaimGroup.claim_id.in_(window_claims))
     ):
         about[claim_id].append(name)
-    links = _links(session, claim_ids)
-    views = []
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for claim_id, other_id, kind in session.execute(
+        select(ClaimLink.claim_id, ClaimLink.other_claim_id, ClaimLink.kind).where(
+            or_(
+                ClaimLink.claim_id.in_(window_claims),
+                ClaimLink.other_claim_id.in_(window_claims),
+            )
+        )
+    ):
+        if kind == "disputes":
+            counts[claim_id]["disputes"] += 1
+            counts[other_id]["disputed"] += 1
+        else:  # corroboration goes both ways
+            counts[claim_id]["corroborations"] += 1
+            counts[other_id]["corroborations"] += 1
+    rows = session.execute(
+        select(
+            Claim.id,
+            Claim.document_id,
+            Claim.stance,
+            Claim.claimant,
+            Claim.claimant_org,
+            func.json_array_length(Claim.evidence) > 0,
+            func.json_array_length(Claim.numbers) > 0,
+            func.json_array_length(Claim.hedges) > 0,
+        ).where(Claim.document_id.in_(in_window))
+    )
+    no_links: Counter[str] = Counter()
+    ranked = []
     for row in rows:
-        linked = links.get(row.id, {})
+        claim_id = row[0]
+        linked = counts.get(claim_id, no_links)
+        ranked.append(
+            _Ranked(
+                *row,
+                tuple(sorted(about[claim_id])) if claim_id in about else (),
+                None,
+                linked["corroborations"],
+                linked["disputes"],
+                linked["disputed"],
+            )
+        )
+    return ranked
+
+
+def _claim_views(
+    session: Session, ranked: Sequence[_Ranked], documents: dict[int, SourceRef]
+) -> list[ClaimView]:
+    """The claims to show, whole, with the claims they are linked to, in `ranked` order."""
+    ids = [claim.id for claim in ranked]
+    if not ids:
+        return []
+    rows = {row.id: row for row in session.scalars(select(Claim).where(Claim.id.in_(ids)))}
+    links = _links(session, ids)
+    views = []
+    for claim in ranked:
+        row = rows[claim.id]
+        linked = links.get(claim.id, {})
         views.append(
             ClaimView(
                 id=row.id,
@@ -306,13 +397,14 @@ def _claims(
                 stance=row.stance,
                 text=row.text,
                 sentence=row.sentence,
-                about=tuple(sorted(about[row.id])),
+                about=claim.about,
                 hedges=tuple(row.hedges),
                 evidence=tuple(row.evidence),
                 numbers=tuple(row.numbers),
                 places=tuple(row.places),
                 quote=row.quote,
                 source=documents[row.document_id],
+                speaker_group=claim.speaker_group,
                 corroborated_by=tuple(linked.get("corroborated_by", ())),
                 disputed_by=tuple(linked.get("disputed_by", ())),
                 disputes=tuple(linked.get("disputes", ())),
@@ -363,7 +455,7 @@ def _links(session: Session, claim_ids: list[int]) -> dict[int, dict[str, list[L
                 result[source]["disputes"].append(others[target])
             if target in wanted:
                 result[target]["disputed_by"].append(others[source])
-        else:  # corroboration goes both ways
+        else:
             if source in wanted:
                 result[source]["corroborated_by"].append(others[target])
             if target in wanted:
@@ -371,13 +463,11 @@ def _links(session: Session, claim_ids: list[int]) -> dict[int, dict[str, list[L
     return result
 
 
-def _group_document_counts(session: Session, document_ids: list[int]) -> dict[str, int]:
-    if not document_ids:
-        return {}
+def _group_document_counts(session: Session, in_window: Select[tuple[int]]) -> dict[str, int]:
     rows = session.execute(
         select(Group.name, func.count(func.distinct(Mention.document_id)))
         .join(Mention, Mention.group_id == Group.id)
-        .where(Mention.document_id.in_(document_ids), Mention.via != "anaphora")
+        .where(Mention.document_id.in_(in_window), Mention.via != "anaphora")
         .group_by(Group.name)
     )
     return {name: count for name, count in rows}
@@ -388,56 +478,76 @@ class _GroupInfo:
     short: str
     kind: str
     on_watchlist: bool
-    first_seen: datetime
 
 
 def _groups(session: Session, names: set[str]) -> dict[str, _GroupInfo]:
     if not names:
         return {}
     rows = session.execute(
-        select(Group.name, Group.short, Group.kind, Group.on_watchlist, Group.first_seen).where(
-            Group.name.in_(names)
-        )
+        select(Group.name, Group.short, Group.kind, Group.on_watchlist).where(Group.name.in_(names))
     )
-    return {
-        row.name: _GroupInfo(row.short, row.kind, row.on_watchlist, row.first_seen) for row in rows
-    }
+    return {row.name: _GroupInfo(row.short, row.kind, row.on_watchlist) for row in rows}
 
 
-def _documents_naming(session: Session, document_ids: list[int], names: frozenset[str]) -> set[int]:
-    if not document_ids:
-        return set()
+def _documents_naming(
+    session: Session, in_window: Select[tuple[int]], names: frozenset[str]
+) -> set[int]:
     return set(
         session.scalars(
             select(Mention.document_id)
             .join(Group, Group.id == Mention.group_id)
-            .where(Mention.document_id.in_(document_ids), Group.name.in_(names))
+            .where(Mention.document_id.in_(in_window), Group.name.in_(names))
             .distinct()
         )
     )
 
 
-def _speaking_group(claim: ClaimView, groups: dict[str, _GroupInfo]) -> str | None:
+def _with_speaker(claim: _Ranked, groups: dict[str, _GroupInfo]) -> _Ranked:
+    """The claim, knowing which group speaks in it, when a group does."""
     for name in (claim.claimant_org, claim.claimant):
-        if name in groups:
-            return name
-    return None
+        if name and name in groups:
+            return claim._replace(speaker_group=name)
+    return claim
 
 
-def _claim_rank(claim: ClaimView, watched: frozenset[str]) -> tuple[object, ...]:
+def _claim_rank(claim: _Ranked, watched: frozenset[str]) -> tuple[object, ...]:
     """Sort key, best first: watched groups, then what the claim does (a claim of
     responsibility or an accusation before a statement), then how well it is supported."""
     return (
         not (watched & set(claim.groups)),
         not claim.groups,
         -_STANCE_WEIGHT.get(claim.stance, 0),
-        -(len(claim.corroborated_by) + len(claim.also_in)),
+        -claim.corroborations,
         not claim.contested,
-        not claim.evidence,
-        not claim.numbers,
-        bool(claim.hedges),
+        not claim.has_evidence,
+        not claim.has_numbers,
+        claim.hedged,
         claim.id,
     )
+
+
+def _lead_rank(claim: _Ranked | ClaimView) -> tuple[object, ...]:
+    """Of a group's claims, the most telling, and of equals the one most about it alone."""
+    evidence = claim.has_evidence if isinstance(claim, _Ranked) else bool(claim.evidence)
+    return (-_STANCE_WEIGHT.get(claim.stance, 0), not evidence, len(claim.groups))
+
+
+def _claims_to_show(
+    ranked: Sequence[_Ranked], groups: Sequence[GroupView], max_claims: int
+) -> set[int]:
+    """Ids of the claims a digest can show: the best overall (with room for stories that
+    collapse into one), each group's best for its line and thread, and the disputes."""
+    wanted = {claim.id for claim in ranked[: max_claims * 3]}
+    by_group: dict[str, list[_Ranked]] = defaultdict(list)
+    for claim in ranked:
+        for name in claim.groups:
+            by_group[name].append(claim)
+    for group in groups:
+        claims = by_group.get(group.name, [])
+        wanted.update(claim.id for claim in claims[:THREAD_CLAIMS_PER_GROUP])
+        wanted.update(claim.id for claim in sorted(claims, key=_lead_rank)[:3])
+    wanted.update(claim.id for claim in ranked if claim.disputes)
+    return wanted
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -459,8 +569,7 @@ def collapse_same_story(ranked: Iterable[ClaimView]) -> list[ClaimView]:
         match = None
         if claim.about:
             for index in by_key[key]:
-                other = kept[index]
-                if other.source.document_id == claim.source.document_id:
+                if kept[index].source.document_id == claim.source.document_id:
                     continue
                 if _overlap(words[index], claim_words) >= _SAME_STORY_OVERLAP:
                     match = index
@@ -483,23 +592,24 @@ def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
 
 
 def _group_views(
-    ranked: Sequence[ClaimView],
+    ranked: Sequence[_Ranked],
     mention_counts: dict[str, int],
     groups: dict[str, _GroupInfo],
     watched: frozenset[str],
 ) -> list[GroupView]:
-    claims_by_group: dict[str, list[ClaimView]] = defaultdict(list)
+    """Every group of the window, best first: watched, contested, corroborated, new, busy."""
+    by_group: dict[str, list[_Ranked]] = defaultdict(list)
     for claim in ranked:
         for name in claim.groups:
-            claims_by_group[name].append(claim)
-    names = set(mention_counts) | set(claims_by_group)
+            by_group[name].append(claim)
+    names = set(mention_counts) | set(by_group)
     if watched:
         names &= watched
     views = []
     for name in names:
         info = groups.get(name)
-        group_claims = claims_by_group.get(name, [])
-        stance_counts = Counter(claim.stance for claim in group_claims)
+        claims = by_group.get(name, [])
+        stance_counts = Counter(claim.stance for claim in claims)
         views.append(
             GroupView(
                 name=name,
@@ -508,27 +618,36 @@ def _group_views(
                 watched=name in watched,
                 new=bool(info and not info.on_watchlist),
                 documents=mention_counts.get(name, 0),
-                claims=len(group_claims),
+                claims=len(claims),
                 stances=tuple((s, stance_counts[s]) for s in STANCE_ORDER if stance_counts[s]),
                 lead=None,
-                contested=any(claim.contested for claim in group_claims),
+                contested=any(claim.contested for claim in claims),
             )
         )
+    corroborated = {
+        name: max((claim.corroborations for claim in claims), default=0)
+        for name, claims in by_group.items()
+    }
     views.sort(
         key=lambda g: (
             not g.watched,
             not g.contested,
-            -max(
-                (len(c.corroborated_by) + len(c.also_in) for c in claims_by_group[g.name]),
-                default=0,
-            ),
+            -corroborated.get(g.name, 0),
             not g.new,
             -g.documents,
             -g.claims,
             g.name,
         )
     )
-    return _with_leads(views, claims_by_group)
+    return views
+
+
+def _by_group(claims: Sequence[ClaimView]) -> dict[str, list[ClaimView]]:
+    by_group: dict[str, list[ClaimView]] = defaultdict(list)
+    for claim in claims:
+        for name in claim.groups:
+            by_group[name].append(claim)
+    return by_group
 
 
 def _with_leads(
@@ -542,11 +661,7 @@ def _with_leads(
     used: set[int] = set()
     leads: dict[str, ClaimView] = {}
     for view in sorted(views, key=lambda v: len(claims_by_group.get(v.name, []))):
-        # The most telling claim, and of equals the one most about this group alone.
-        candidates = sorted(
-            claims_by_group.get(view.name, []),
-            key=lambda c: (-_STANCE_WEIGHT.get(c.stance, 0), not c.evidence, len(c.groups)),
-        )
+        candidates = sorted(claims_by_group.get(view.name, []), key=_lead_rank)
         lead = next((c for c in candidates if c.id not in used), None)
         lead = lead or (candidates[0] if candidates else None)
         if lead is not None:
