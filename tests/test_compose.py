@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from digests.compose import Window, compose_digest
+from digests.compose import Window, WindowError, compose_digest, parse_since
 from digests.store.engine import Store
 from digests.store.models import Claim as ClaimRow
 from digests.store.models import ClaimLink
@@ -133,3 +133,25 @@ def test_every_lead_is_a_claim_about_its_group(
         assert group.name in group.lead.groups
     leads = [g.lead.id for g in digest.groups if g.lead]
     assert len(leads) == len(set(leads))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24h", NOW - timedelta(hours=24)),
+        ("90m", NOW - timedelta(minutes=90)),
+        ("7 days", NOW - timedelta(days=7)),
+        ("2w", NOW - timedelta(weeks=2)),
+        ("2026-11-01", datetime(2026, 11, 1, tzinfo=UTC)),
+        ("2026-11-01T09:00+05:00", datetime(2026, 11, 1, 4, tzinfo=UTC)),
+    ],
+)
+def test_since_forms(text: str, expected: datetime) -> None:
+    assert parse_since(text, NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "24x", "", "3000-01-01"])
+def test_bad_since_says_what_works(text: str) -> None:
+    with pytest.raises(WindowError) as caught:
+        parse_since(text, NOW)
+    assert "24h" in str(caught.value) or "future" in str(caught.value)

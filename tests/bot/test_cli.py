@@ -233,3 +233,26 @@ def test_ingest_extracts_and_reextract_redoes_it(capsys, tmp_path: Path) -> None
     assert code == 0
     assert out.startswith("re-extracted 1 documents: ")
     assert f"{claims} claims" in out
+
+
+def test_digest_preview_reads_like_slack(capsys, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SEED_LIKE)
+    run(capsys, "ingest", str(tmp_path))
+    code, out, _ = run(capsys, "digest", "--preview")
+    assert code == 0
+    assert out.startswith("═══ sitrep digest · ")
+    assert "Shafqat Ali Khan" in out
+    assert "Reply in this thread to ask" in out
+    code, out, _ = run(capsys, "digest", "--preview", "--json")
+    first = json.loads(out.splitlines()[0])
+    assert first["blocks"][0]["type"] == "header"
+    assert first["text"].startswith("sitrep digest: 1 new document")
+
+
+def test_digest_preview_of_an_empty_window_and_a_bad_since(capsys) -> None:
+    code, out, _ = run(capsys, "digest", "--preview", "--since", "2h")
+    assert code == 0
+    assert out.startswith("nothing new between ")
+    code, _, err = run(capsys, "digest", "--preview", "--since", "last week")
+    assert code == 2
+    assert "cannot read --since 'last week'" in err
