@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,8 +15,13 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from slack_sdk import WebClient
 
 from bot.cli_schedules import LOCAL_TEAM, schedule_group
+from bot.delivery import Deliverer, DeliveryRefused, DeliveryResult
+from bot.digest_jobs import manual_period, post_digest, scheduled_digests
+from bot.scheduler import DigestScheduler
+from bot.slack_client import make_web_client
 from digests.channel_digest import prepare_digest
 from digests.compose import WindowError, parse_since
 from digests.documents import JSONL_SUFFIXES, LoadFailure, expand_sources, load_sources
@@ -26,6 +33,7 @@ from digests.extract.watchlist import WatchlistError
 from digests.ingest import IngestOutcome, IngestSummary, ingest, reextract
 from digests.plaintext import message_to_text
 from digests.resources import example_documents_dir
+from digests.schedules import describe
 from digests.settings import Settings, SettingsError, load_settings
 from digests.store.documents import (
     DocumentSummary,
@@ -34,6 +42,7 @@ from digests.store.documents import (
     recent_documents,
 )
 from digests.store.engine import Store, StoreError, newest_revision, open_store, schema_revision
+from digests.store.runs import recent_runs
 from digests.store.search import search
 from digests.store.status import store_counts
 
@@ -207,7 +216,7 @@ def _print_status(store: Store) -> None:
         rows.append(
             (
                 "schedules" if number == 0 else "",
-                f"{schedule.channel_id}  {schedule.cron} ({schedule.timezone})  {state}",
+                f"{schedule.channel_id}  {describe(schedule.cron)} ({schedule.timezone})  {state}",
             )
         )
     for label, value in rows:
@@ -335,6 +344,7 @@ def reextract_command(context: _Context) -> None:
 @click.option("--team", default=LOCAL_TEAM, show_default=True, help="Slack team (workspace) id.")
 @click.option("--since", help="Start of the window: 24h, 90m, 7d, 2026-11-01 or an ISO time.")
 @click.option("--json", "as_json", is_flag=True, help="Block Kit JSON, for Block Kit Builder.")
+@click.option("--resend", "resend_run", type=int, metavar="RUN", help="Post a failed run again.")
 @click.pass_obj
 def digest_command(
     context: _Context,
@@ -343,16 +353,30 @@ def digest_command(
     team: str,
     since: str | None,
     as_json: bool,
+    resend_run: int | None,
 ) -> None:
-    """Show (or post) a digest of what came in since the channel's last one."""
+    """Preview a digest, post one to a channel now, or re-send a failed one.
+
+    \b
+      sitrep digest --preview                  what came in over the last day
+      sitrep digest --preview --channel C0123  as channel C0123 would get it now
+      sitrep digest --channel C0123            post it to C0123 (needs SLACK_BOT_TOKEN)
+      sitrep digest --resend 42                post failed run 42 again (see `sitrep runs`)
+    """
     settings = context.settings
     now = datetime.now(UTC)
+    if resend_run is not None:
+        _resend(context, resend_run)
+        return
     try:
         start = parse_since(since, now) if since else None
     except WindowError as error:
         _fail(str(error))
     if not preview:
-        _fail("posting from the command line is not available yet; use --preview")
+        if channel is None:
+            _fail("say which channel to post to with --channel, or use --preview")
+        _post_now(context, team, channel, now)
+        return
     with context.store() as store:
         prepared = prepare_digest(
             store, settings, team_id=team, channel_id=channel, now=now, since=start
@@ -375,6 +399,104 @@ def digest_command(
     for number, reply in enumerate(prepared.rendered.thread, start=1):
         _out.print(f"\n── thread reply {number} " + "─" * 20, markup=False)
         _out.print(message_to_text(reply), markup=False)
+
+
+def _web_client(context: _Context) -> WebClient:
+    if context.settings.slack_bot_token is None:
+        _fail("set SLACK_BOT_TOKEN in the environment to post to Slack")
+    return make_web_client(context.settings)
+
+
+def _post_now(context: _Context, team: str, channel: str, now: datetime) -> None:
+    client = _web_client(context)
+    with context.store() as store:
+        result = post_digest(
+            store,
+            context.settings,
+            client,
+            team_id=team,
+            channel_id=channel,
+            period=manual_period(now),
+            trigger="manual",
+            window_end=now,
+        )
+    _report_delivery(result, channel)
+
+
+def _resend(context: _Context, run_id: int) -> None:
+    client = _web_client(context)
+    with context.store() as store:
+        try:
+            result = Deliverer(store, client).resend(run_id)
+        except DeliveryRefused as refused:
+            _fail(str(refused))
+    _report_delivery(result, f"run {run_id}")
+
+
+def _report_delivery(result: DeliveryResult | None, what: str) -> None:
+    if result is None:
+        _out.print(f"nothing new for {what}: no digest posted", markup=False)
+    elif result.status == "posted":
+        _out.print(f"posted the digest of {what} (run {result.run_id}, ts {result.ts})")
+    elif result.status == "already_claimed":
+        _out.print(f"the digest of {what} for this minute was already posted (run {result.run_id})")
+    else:
+        detail = f": {result.error}" if result.error else ""
+        when = "; it will be tried again" if result.status == "retry_later" else ""
+        _fail(
+            f"the digest of {what} was not posted (run {result.run_id}){detail}{when}",
+            EXIT_SOME_FAILED,
+        )
+
+
+@cli.command("runs")
+@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.pass_obj
+def runs_command(context: _Context, limit: int) -> None:
+    """The latest digest runs: id, channel, period, status, and what went wrong."""
+    with context.store() as store:
+        runs = recent_runs(store, limit=limit)
+    if not runs:
+        _out.print("no digest runs yet", markup=False)
+        return
+    _out.print("   id  channel      period                     status    posted / error")
+    for run in runs:
+        detail = run.error or (
+            f"{run.posted_at:%Y-%m-%d %H:%M} ts {run.ts}" if run.posted_at else ""
+        )
+        _out.print(
+            f"{run.id:>5}  {run.channel_id:<11}  {run.period:<25}  {run.status:<8}  {detail}",
+            markup=False,
+        )
+
+
+@cli.command("clock")
+@click.pass_obj
+def clock_command(context: _Context) -> None:
+    """Run the channels' digest schedules until stopped (the Procfile's clock process)."""
+    settings = context.settings
+    client = _web_client(context)
+    with context.store() as store:
+        scheduler = DigestScheduler.from_settings(
+            store, settings, scheduled_digests(store, settings, client)
+        )
+        deliverer = Deliverer(store, client)
+        deliverer.recover()  # digests a crash or an outage left unfinished
+        scheduler.start()
+        scheduler.apscheduler.add_job(
+            deliverer.recover,
+            "interval",
+            seconds=settings.schedule_refresh_seconds,
+            id="recover-unfinished-digests",
+            coalesce=True,
+            max_instances=1,
+        )
+        _err.print(f"sitrep clock: {len(scheduler.jobs())} schedules; stop with Ctrl-C")
+        stop = threading.Event()
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signal_number, lambda *_: stop.set())
+        stop.wait()
+        scheduler.shutdown()
 
 
 @cli.group("db")

@@ -15,6 +15,7 @@ from typing import NoReturn, Protocol
 
 import click
 
+from digests.extract.pipeline import Extractor
 from digests.schedules import (
     ScheduleError,
     ScheduleSpec,
@@ -26,6 +27,8 @@ from digests.schedules import (
 )
 from digests.settings import Settings
 from digests.store.engine import Store
+from digests.store.extractions import sync_watchlist
+from digests.store.groups import all_groups, resolve_groups, unknown_groups_message
 from digests.store.schedules import (
     add_or_update_schedule,
     get_schedule,
@@ -44,6 +47,9 @@ class CommandContext(Protocol):
 
     @property
     def settings(self) -> Settings: ...
+
+    @property
+    def extractor(self) -> Extractor: ...
 
     def store(self, url: str | None = None) -> AbstractContextManager[Store]: ...
 
@@ -117,8 +123,9 @@ def add_command(
         given_zone = check_timezone(zone) if zone is not None else zone_in_when
     except ScheduleError as error:
         _fail(f"cannot schedule {channel}: {error}")
-    groups = [group for value in watch for group in value.split(",")] if watch else None
+    typed = [group.strip() for value in watch for group in value.split(",") if group.strip()]
     with context.store() as store:
+        groups = _watched_groups(context, store, typed) if typed else None
         existing = get_schedule(store, team, channel)
         # Changing the time keeps the channel's zone; a new schedule gets the default.
         timezone = given_zone or (
@@ -177,6 +184,16 @@ def remove_command(context: CommandContext, channel: str, team: str) -> None:
             EXIT_NOTHING_DONE,
         )
     click.echo(f"removed the schedule of {channel}")
+
+
+def _watched_groups(context: CommandContext, store: Store, typed: list[str]) -> list[str]:
+    """The canonical names of the groups typed after --watch; unknown names stop the command."""
+    with store.session(write=True) as session:
+        sync_watchlist(session, context.extractor.watchlist)
+    resolved = resolve_groups(store, typed)
+    if resolved.unknown:
+        _fail(unknown_groups_message(resolved.unknown, all_groups(store)))
+    return list(resolved.names)
 
 
 def _row(spec: ScheduleSpec, show_team: bool) -> list[str]:

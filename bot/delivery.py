@@ -156,7 +156,9 @@ class Deliverer:
         """Post a failed or never-finished run again; a posted one is refused."""
         run = get_run(self.store, run_id)
         if run is None:
-            raise DeliveryRefused(f"there is no digest run {run_id}; `sitrep status` lists them")
+            raise DeliveryRefused(
+                f"there is no digest run {run_id}; `sitrep runs` lists the recent ones"
+            )
         if run.status == POSTED:
             raise DeliveryRefused(
                 f"digest run {run_id} ({run.key}) was already posted (ts {run.ts}); "

@@ -24,7 +24,7 @@ WHEN_EXAMPLES = (
 ZONE_EXAMPLES = "try 'UTC', 'Asia/Karachi', 'Europe/London'"
 
 # Monday first, as APScheduler numbers them (mon = 0).
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ALL_DAYS = frozenset(range(7))
 _WEEKDAYS = frozenset(range(5))
 _WEEKEND = frozenset({5, 6})
@@ -431,9 +431,9 @@ def _render_weekdays(days: frozenset[int]) -> str:
     parts: list[str] = []
     for run in _consecutive_runs(sorted(days)):
         if len(run) >= 3:
-            parts.append(f"{WEEKDAY_NAMES[run[0]]}-{WEEKDAY_NAMES[run[-1]]}")
+            parts.append(f"{_WEEKDAY_NAMES[run[0]]}-{_WEEKDAY_NAMES[run[-1]]}")
         else:
-            parts.extend(WEEKDAY_NAMES[day] for day in run)
+            parts.extend(_WEEKDAY_NAMES[day] for day in run)
     return ",".join(parts)
 
 

@@ -55,6 +55,8 @@ _APPOSITIVE_OPENERS = re.compile(
 )
 
 
+_ORG_KINDS = frozenset({"body", "institution", "media"})
+_STATE_KINDS = frozenset({"country", "capital", "demonym"})
 _TRAILING_WORD = re.compile(r"\s+[a-z]")
 _OFFICE_OF = re.compile(r"[’'`]s (?:office|government|administration|camp|aides?)$")
 _FULL_NAME = re.compile(r"[A-Z][\w’'-]+\s+(?:(?:bin|al|de|van|von)\s+)?[A-Z][\w’'-]+")
@@ -99,6 +101,9 @@ class Actors:
     source_nouns: frozenset[str]
     countries: frozenset[str]
     role_openers: frozenset[str]  # first words of multiword roles ("prime" of "prime minister")
+    # Precomputed word sets, so that a token is classified by one set lookup:
+    role_forms: frozenset[str]  # every word w with w or _singular(w) in roles
+    not_name_words: frozenset[str]  # lower-case words that never belong to a person's name
     _automaton: ahocorasick.Automaton = field(repr=False, compare=False)
 
     def find(self, text: str) -> tuple[ActorMention, ...]:
@@ -179,13 +184,34 @@ def build_actors(data: Any, filename: str = "<actors>") -> Actors:
         automaton.add_word(key, tuple(value))
     automaton.make_automaton()
     roles = frozenset(word.lower() for word in _flat(data, "roles", filename))
+    source_nouns = frozenset(word.lower() for word in _flat(data, "sources", filename))
+    role_forms = _role_forms(roles)
     return Actors(
         roles=roles,
         role_openers=frozenset(role.split()[0] for role in roles if " " in role),
-        source_nouns=frozenset(word.lower() for word in _flat(data, "sources", filename)),
+        role_forms=role_forms,
+        not_name_words=_NOT_NAME | role_forms | source_nouns,
+        source_nouns=source_nouns,
         countries=frozenset(countries),
         _automaton=automaton,
     )
+
+
+def _role_forms(roles: frozenset[str]) -> frozenset[str]:
+    """Every word w for which `w in roles or _singular(w) in roles`.
+
+    `_singular` only ever drops an "s" or turns "men"/"people" into "man"/"person", so
+    the words it maps onto a role are few and can be listed (then checked) up front.
+    """
+    forms = set(roles)
+    for role in roles:
+        candidates = [role, role + "s"]
+        if role.endswith("man"):
+            candidates.append(role[:-3] + "men")
+        if role.endswith("person"):
+            candidates.append(role[:-6] + "people")
+        forms.update(word for word in candidates if _singular(word) == role)
+    return frozenset(forms)
 
 
 def _entries(data: dict[str, Any], key: str, filename: str) -> list[dict[str, Any]]:
@@ -247,9 +273,11 @@ def describe_source(
         return Source(claimant=phrase, kind="pronoun", plural=words[0] in {"they", "we"})
 
     groups_in = [m for m in group_mentions if start <= m.start and m.end <= end]
-    # "Army" inside "Baloch Liberation Army" is the group's name, not an institution.
-    actors_in = [m for m in actor_mentions if start <= m.start and m.end <= end
-                 and not any(g.start < m.end and m.start < g.end for g in groups_in)]
+    actors_in = [m for m in actor_mentions if start <= m.start and m.end <= end]
+    if groups_in and actors_in:
+        # "Army" inside "Baloch Liberation Army" is the group's name, not an institution.
+        actors_in = [m for m in actors_in
+                     if not any(g.start < m.end and m.start < g.end for g in groups_in)]
     head_actors = [m for m in actors_in if m.end <= head_end]
     head_groups = [m for m in groups_in if m.end <= head_end]
 
@@ -257,28 +285,40 @@ def describe_source(
         # "Benjamin Netanyahu's office", "Ghani`s office": the office is the source.
         return Source(claimant=_strip_article(phrase), org=_strip_article(phrase), kind="org",
                       head=words[-1])
-    name = _person_name(text, start, head_end, actors, actors_in, groups_in)
+    # The name and the role are read from the same words: tokenise each part once.
+    head_tokens = list(_TOKEN.finditer(text, start, head_end))
+    appositive_tokens = (
+        list(_TOKEN.finditer(text, appositive[0], appositive[1])) if appositive else []
+    )
+    name = _person_name(text, start, head_end, actors, actors_in, groups_in, head_tokens)
     if name is None and appositive is not None:
         # "his stepdaughter, Trisha Ahmed": the name follows the description.
-        name = _person_name(text, appositive[0], appositive[1], actors, actors_in, groups_in)
+        name = _person_name(text, appositive[0], appositive[1], actors, actors_in, groups_in,
+                            appositive_tokens)
         if name is not None and not text[appositive[0]:appositive[1]].startswith(name):
             name = None
         elif name is not None:
-            appositive, head_role = None, _role(text, start, head_end, None, actors)
+            head_role = _role(text, start, head_end, None, actors, head_tokens)
+            appositive = None
             return Source(claimant=name, role=head_role, org=_group_org(groups_in),
                           kind="person", country="", group=groups_in[-1].group if groups_in
                           else "", person=name, head=_head_word(words, actors))
-    role = _role(text, start, head_end, name, actors)
+    role = _role(text, start, head_end, name, actors, head_tokens)
     app_role = ""
     if appositive is not None:
-        app_role = _role(text, appositive[0], appositive[1], None, actors)
+        app_role = _role(text, appositive[0], appositive[1], None, actors, appositive_tokens)
 
     org, country, group = "", "", ""
-    org_actor = next((m for m in actors_in if m.kind in {"body", "institution", "media"}), None)
+    org_actor: ActorMention | None = None
+    state: ActorMention | None = None
+    for mention in actors_in:  # the first organisation and the first state named
+        if org_actor is None and mention.kind in _ORG_KINDS:
+            org_actor = mention
+        elif state is None and mention.kind in _STATE_KINDS:
+            state = mention
     if org_actor is not None:
         org = org_actor.surface
         country = org_actor.country
-    state = next((m for m in actors_in if m.kind in {"country", "capital", "demonym"}), None)
     if state is not None:
         country = country or state.country
     if groups_in:
@@ -315,8 +355,7 @@ def describe_source(
     last = words[-1].strip(".,")
     is_source_noun = (
         last in actors.source_nouns
-        or last in actors.roles
-        or _singular(last) in actors.roles
+        or last in actors.role_forms
         or bool(role)
         or bool(head_actors)
         or bool(head_groups)
@@ -337,7 +376,7 @@ def _head_word(words: list[str], actors: Actors) -> str:
     source noun: what a later "the spokesman" or "the experts" refers back to."""
     cleaned = [word.strip(".,") for word in words]
     for word in cleaned:
-        if word in actors.roles or _singular(word) in actors.roles:
+        if word in actors.role_forms:
             return _singular(word)
     for word in reversed(cleaned):
         if word in actors.source_nouns:
@@ -408,22 +447,29 @@ def _person_name(
     actors: Actors,
     actors_in: list[ActorMention],
     groups_in: list[GroupMention],
+    tokens: list[re.Match[str]],
 ) -> str | None:
-    """The last run of capitalised words that is neither a role, an actor nor a group."""
+    """The last run of capitalised words that is neither a role, an actor nor a group;
+    `tokens` are those of `text[start:end]`."""
     blocked = [(m.start, m.end) for m in actors_in] + [(m.start, m.end) for m in groups_in]
+    not_name_words = actors.not_name_words
     runs: list[list[re.Match[str]]] = []
     current: list[re.Match[str]] = []
-    for token in _TOKEN.finditer(text, start, end):
+    for token in tokens:
         word = token.group()
+        if not current and not word[0].isupper():
+            continue  # neither opens a name nor ends one: the common case, decided quickly
         lowered = word.lower().rstrip(".,")
-        inside_actor = any(s <= token.start() < e for s, e in blocked)
-        capitalised = word[0].isupper() and not inside_actor
+        capitalised = word[0].isupper()
+        if capitalised and blocked:
+            token_start = token.start()
+            for blocked_start, blocked_end in blocked:
+                if blocked_start <= token_start < blocked_end:
+                    capitalised = False  # inside an actor or group name
+                    break
         is_name_word = (
             capitalised
-            and lowered not in _NOT_NAME
-            and lowered not in actors.roles
-            and _singular(lowered) not in actors.roles
-            and lowered not in actors.source_nouns
+            and lowered not in not_name_words
             and not lowered.endswith(("’s", "'s", "`s"))
         )
         if is_name_word or (current and lowered in _NAME_PARTICLES) or (
@@ -451,18 +497,28 @@ def _person_name(
     return None
 
 
-def _role(text: str, start: int, end: int, name: str | None, actors: Actors) -> str:
-    """The description up to its last role word ("Foreign Office spokesperson")."""
+def _role(
+    text: str,
+    start: int,
+    end: int,
+    name: str | None,
+    actors: Actors,
+    tokens: list[re.Match[str]],
+) -> str:
+    """The description up to its last role word ("Foreign Office spokesperson");
+    `tokens` are those of `text[start:end]`."""
     span_end = end
     if name:
         found = text.rfind(name, start, end)
         if found >= 0:
             span_end = found
+            before_name = _tokens_up_to(tokens, span_end)
+            if before_name is None:
+                before_name = list(_TOKEN.finditer(text, start, span_end))
+            tokens = before_name
     last_role_end = -1
-    tokens = list(_TOKEN.finditer(text, start, span_end))
     words = [token.group().lower().rstrip(".,") for token in tokens]
-    for index, token in enumerate(tokens):
-        word = words[index]
+    for index, word in enumerate(words):
         if word in actors.role_openers:  # multiword roles: "secretary of state", "prime minister"
             for size in (3, 2):
                 if index + size <= len(words) and " ".join(words[index:index + size]) in (
@@ -472,9 +528,11 @@ def _role(text: str, start: int, end: int, name: str | None, actors: Actors) -> 
                     break
             else:
                 if word in actors.roles:
-                    last_role_end = max(last_role_end, token.end())
-        elif word in actors.roles or _singular(word) in actors.roles:
-            last_role_end = max(last_role_end, token.end())
+                    last_role_end = max(last_role_end, tokens[index].end())
+        elif word in actors.role_forms:
+            last_role_end = max(last_role_end, tokens[index].end())
+        if last_role_end >= 0 and not name:
+            break  # without a name the description runs to its end: one role word is enough
     if last_role_end < 0:
         return ""
     # Keep what qualifies the role after it ("spokesman for the governor of Kunduz") only
@@ -482,6 +540,20 @@ def _role(text: str, start: int, end: int, name: str | None, actors: Actors) -> 
     if not name:
         last_role_end = span_end
     return _strip_article(text[start:last_role_end]).rstrip(" ,")
+
+
+def _tokens_up_to(tokens: list[re.Match[str]], end: int) -> list[re.Match[str]] | None:
+    """The tokens that end by `end`; None when one runs over it (then `end` cuts a word
+    and the text must be tokenised again)."""
+    kept = []
+    for token in tokens:
+        if token.end() <= end:
+            kept.append(token)
+        elif token.start() < end:
+            return None
+        else:
+            break
+    return kept
 
 
 def _appositive_org(text: str, appositive: tuple[int, int] | None) -> str:
@@ -495,15 +567,18 @@ def _group_org(groups_in: list[GroupMention]) -> str:
     return groups_in[-1].group if groups_in else ""
 
 
+_FILLERS = _ARTICLES | {"banned", "militant", "insurgent", "jihadist", "group", "outfit",
+                        "organisation", "organization", "movement", "network", "also",
+                        "multiple", "some", "several", "hardline", "islamist", "extremist",
+                        "separatist", "nationalist", "rebel", "armed", "terrorist", "terror",
+                        "islamic", "sunni", "shia", "shiite", "militia", "faction", "the"}
+
+
 def _covers(text: str, start: int, end: int, inner_start: int, inner_end: int) -> bool:
     """Do the words outside [inner_start, inner_end) only qualify it ("the", "Pakistan's")?"""
     before = text[start:inner_start].lower().split()
     after = text[inner_end:end].lower().split()
-    fillers = _ARTICLES | {"banned", "militant", "insurgent", "jihadist", "group", "outfit",
-                           "organisation", "organization", "movement", "network", "also",
-                           "multiple", "some", "several", "hardline", "islamist", "extremist",
-                           "separatist", "nationalist", "rebel", "armed", "terrorist", "terror",
-                           "islamic", "sunni", "shia", "shiite", "militia", "faction", "the"}
+    fillers = _FILLERS
 
     def filler(word: str) -> bool:
         return word in fillers or word.endswith(("’s", "'s")) or (
@@ -513,11 +588,13 @@ def _covers(text: str, start: int, end: int, inner_start: int, inner_end: int) -
     return all(filler(word) for word in before) and all(filler(word) for word in after)
 
 
+_LEADING_FILLERS = _ARTICLES | {"however", "but", "and", "meanwhile", "with", "by", "including"}
+
+
 def _strip_article(phrase: str) -> str:
     phrase = phrase.strip(" ,;:-—–\"“”'‘’")
     words = phrase.split()
-    while words and words[0].lower() in _ARTICLES | {"however", "but", "and", "meanwhile",
-                                                     "with", "by", "including"}:
+    while words and words[0].lower() in _LEADING_FILLERS:
         words = words[1:]
     return " ".join(words)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -47,11 +47,17 @@ _SKIPPABLE = re.compile(
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _ADVERBS = frozenset({"later", "also", "widely", "previously", "repeatedly", "often", "long",
                       "first", "initially", "earlier", "then", "now", "already", "formally"})
-# Where a subject begins: the last of these before the cue.
+# Where a subject begins: the last of these before the cue. The words are "that", "who",
+# "whom", "which", "where", "when", "while", "after", "before", "because", "since", "as",
+# "though", "although", "but", "if", "or", "than", "until", "whether", "so", "and", "asked",
+# "whereas", "despite", grouped by first letter behind a look-ahead on that letter: the
+# regex engine then fails fast at most positions (this search runs for every cue). Only
+# one word can match before the white space, so the grouping finds the same matches.
 _SUBJECT_BOUNDARY = re.compile(
     r"(?:^|[;:—–]\s*|,\s*|[”\"’]\s+|\s-\s|"
-    r"\b(?i:that|who|whom|which|where|when|while|after|before|because|since|as|though|"
-    r"although|but|if|or|than|until|whether|so|and|asked|whereas|despite)\s+)",
+    r"\b(?=(?i:[abdiorstuw]))"
+    r"(?i:a(?:lthough|fter|sked|nd|s)|b(?:ecause|efore|ut)|despite|if|or|s(?:ince|o)|"
+    r"t(?:hough|hat|han)|until|w(?:hether|hereas|hich|here|hile|hom|hen|ho))\s+)",
 )
 _CLAUSE_BOUNDARY = re.compile(r"(?:,\s+|\s[—–-]\s|;\s+|:\s+)")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "these",
@@ -101,8 +107,9 @@ _MONTHS = re.compile(
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|"
     r"June|July|August|September|October|November|December)\.?\s*$"
 )
+_PLACE_WORDS = ("province", "district", "region", "state", "city", "valley")
 _PLACE_PATTERN = re.compile(
-    r"\b[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+)*\s(?:province|district|region|state|city|valley)\b"
+    r"\b[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+)*\s(?:" + "|".join(_PLACE_WORDS) + r")\b"
 )
 _REFUSAL_WINDOW = 8  # words after a denial verb in which a refused object ("offer") may stand
 
@@ -170,17 +177,23 @@ def find_claims(
                         mentions, hits)
     claims: list[Claim] = []
     quote_plan = _plan_quotes(document)
+    # Sorted offsets (hits, mentions and quotations come in text order, and quotations
+    # do not overlap), so each sentence finds its own by bisection.
     hit_starts = [hit.start for hit in hits]
+    trigger_starts = [hit.start for hit in hits
+                      if hit.kind in _CUE_KINDS or hit.phrase == "reportedly"]
     mention_starts = [mention.start for mention in mentions]
     actor_starts = [mention.start for mention in actor_mentions]
+    quote_starts = [quote.start for quote in quotes]
+    quote_ends = [quote.end for quote in quotes]
     for index, sentence in enumerate(sentences):
+        if index not in quote_plan.owner and not _any_between(
+            trigger_starts, sentence.start, sentence.end
+        ):
+            continue  # most sentences carry no claim: leave them quickly
         first_hit = bisect_left(hit_starts, sentence.start)
         last_hit = bisect_left(hit_starts, sentence.end)
         sentence_hits = hits[first_hit:last_hit]
-        if index not in quote_plan.owner and not any(
-            hit.kind in _CUE_KINDS or hit.phrase == "reportedly" for hit in sentence_hits
-        ):
-            continue  # most sentences carry no claim: leave them quickly
         # Each sentence sees only the hits and mentions of its own window (widened to a
         # quotation it closes), so work per sentence does not grow with the document.
         window_start = quote_plan.window_start.get(index, sentence.start)
@@ -192,7 +205,8 @@ def find_claims(
             actor_mentions[bisect_left(actor_starts, window_start):
                            bisect_left(actor_starts, sentence.end)],
             hits[bisect_left(hit_starts, window_start):last_hit],
-            tuple(q for q in quotes if q.start < sentence.end and sentence.start < q.end),
+            quotes[bisect_right(quote_ends, sentence.start):
+                   bisect_left(quote_starts, sentence.end)],
             mentions, hits,
         )
         claims.extend(_sentence_claims(local, index, sentence, sentence_hits, discourse,
@@ -203,7 +217,7 @@ def find_claims(
 _CUE_KINDS = frozenset({"cue", "gap_head"})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per sentence with a cue: slots, not frozen, keep it cheap
 class _Context:
     text: str
     sentences: tuple[Sentence, ...]
@@ -235,7 +249,8 @@ def _plan_quotes(context: _Context) -> _QuotePlan:
     window_start: dict[int, int] = {}
     if not sentences:
         return _QuotePlan(owner, frozenset(), attributed, window_start)
-    cue_starts = [hit.start for hit in context.hits if hit.kind in {"cue", "gap_head"}]
+    # Hits come in order of start, so these are sorted: bisect instead of scanning them all.
+    cue_starts = [hit.start for hit in context.hits if hit.kind in _CUE_KINDS]
     for quote in context.quotes:
         first = sentence_index(sentences, quote.start)
         last = sentence_index(sentences, max(quote.end - 1, quote.start))
@@ -243,8 +258,8 @@ def _plan_quotes(context: _Context) -> _QuotePlan:
         head = sentences[first]
         for index in range(first + 1, last + 1):
             window_start.setdefault(index, quote.start)
-        cue_after = any(quote.end <= start < tail.end for start in cue_starts)
-        cue_before = any(head.start <= start < quote.start for start in cue_starts)
+        cue_after = _any_between(cue_starts, quote.end, tail.end)
+        cue_before = _any_between(cue_starts, head.start, quote.start)
         if cue_after:
             for index in range(first, last):
                 inside.add(index)
@@ -258,6 +273,12 @@ def _plan_quotes(context: _Context) -> _QuotePlan:
             for index in range(first + 1, last + 1):
                 inside.add(index)
     return _QuotePlan(owner, frozenset(inside), attributed, window_start)
+
+
+def _any_between(sorted_offsets: list[int], low: int, high: int) -> bool:
+    """Is some offset in [low, high)?"""
+    index = bisect_left(sorted_offsets, low)
+    return index < len(sorted_offsets) and sorted_offsets[index] < high
 
 
 def _starts_sentence(text: str, sentence: Sentence, quote: Quote) -> bool:
@@ -401,7 +422,7 @@ def _gap_match(context: _Context, sentence: Sentence, hit: Hit) -> _Cue | None:
 
 def _is_cue_use(text: str, sentence: Sentence, cue: _Cue) -> bool:
     """Is this cue word used as a reporting verb, not as a noun or adjective?"""
-    before = text[sentence.start:cue.start].split()
+    before = text[sentence.start:cue.start].rsplit(maxsplit=2)  # the last two words matter
     previous = before[-1].lower().strip("\"“”'‘’(") if before else ""
     if cue.kind == "verb" and previous in _DETERMINERS:
         return False  # "the alleged masterminds", "a warning", "its claim"
@@ -476,7 +497,7 @@ def _analyse(
     earliest (the end of the previous cue), so a subject never reaches over another cue."""
     text = context.text
     left = text[sentence.start:cue.start]
-    words_before = left.split()
+    words_before = left.rsplit(maxsplit=3)  # only the last three words are read
 
     if cue.kind == "according":
         return _analyse_according(text, sentence, cue)
@@ -741,17 +762,20 @@ def _boundary_before(text: str, floor: int, end: int) -> int:
     for match in _SUBJECT_BOUNDARY.finditer(text, floor, end):
         if match.end() >= end:
             break
-        word = match.group().strip().lower()
+        boundary = match.group()
+        is_comma = boundary.startswith(",")
+        is_and = not is_comma and boundary.strip().lower() == "and"
+        if not (is_comma or is_and):
+            start = match.end()  # only "and" and commas have exceptions below
+            continue
         # Only the words next to a boundary matter: look at short windows, not the sentence.
         before = text[max(floor, match.start() - 40):match.start()].split()
         capital_before = bool(before) and before[-1][:1].isupper()
-        if word == "and" and capital_before:
+        if is_and and capital_before:
             continue  # "U.S. and Bangladesh officials", "Qatar and Egypt"
-        if capital_before and match.group().startswith(",") and _NAMED_APPOSITIVE.match(
-            text, match.end(), end
-        ):
+        if capital_before and is_comma and _NAMED_APPOSITIVE.match(text, match.end(), end):
             continue  # "Jiand Baloch, a spokesman for the separatist group"
-        if match.group().startswith(","):
+        if is_comma:
             # "the US, Qatar and Egypt": a list of names keeps its commas
             after = text[match.end():min(end, match.end() + 40)].split()
             if before and after and before[-1][:1].isupper() and after[0][:1].isupper() and (
@@ -1139,7 +1163,12 @@ def _build_claim(
 
 
 def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(span_start <= start and end <= span_end for span_start, span_end in spans)
+    # A plain loop: called for every hit and mention, it is cheaper than any() over a
+    # generator.
+    for span_start, span_end in spans:  # noqa: SIM110
+        if span_start <= start and end <= span_end:
+            return True
+    return False
 
 
 def _clean(piece: str) -> str:
@@ -1259,6 +1288,9 @@ def _places(context: _Context, content: list[tuple[int, int]]) -> tuple[str, ...
         ):
             places.append(mention.surface)
     for start, end in content:
+        piece = text[start:end]
+        if not any(word in piece for word in _PLACE_WORDS):
+            continue  # cheap test first: the pattern needs one of these words
         for match in _PLACE_PATTERN.finditer(text, start, end):
             places.append(match.group())
     return tuple(dict.fromkeys(places))

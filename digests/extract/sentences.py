@@ -115,7 +115,11 @@ _SENTENCE_OPENERS = frozenset(
 )
 _CLOSERS = "\"'”’)]"
 _OPENERS = "\"'“‘(["
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*")
+# Either "[.!?…]+" and closing marks before a space and a capital, or "\n\s*". Written to
+# start with one character class, so that the regex engine skips quickly to candidates.
+_BOUNDARY = re.compile(
+    r"[.!?…\n](?:(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|(?<=\n)\s*)"
+)
 # A dateline opening a wire story ("QUETTA, PAKISTAN (REUTERS) - ", "MOGADISHU, Dec 22 —")
 # is not part of its first sentence.
 _DATELINE = re.compile(
@@ -123,7 +127,8 @@ _DATELINE = re.compile(
     r"[A-Z][A-Za-z'-]+(?:,? [A-Z][A-Za-z.'-]+){0,3}(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?,?\s*"
     r"(?:\([A-Za-z .]{2,30}\)\s*)?(?:\s[-—–]\s*|[—–:]\s*)(?=[\"“‘']?[A-Z])"
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_WORD_CHARS = _WORD_LETTERS | {"."}
 _NEXT_WORD = re.compile(r"\s*[\"'“‘(\[]?([A-Za-z0-9]+)")
 
 
@@ -190,10 +195,9 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     """Is the punctuation at `stop` a sentence end, given the text before and after it?"""
     if text[stop] != ".":
         return True  # "!", "?" and an ellipsis before a capital end a sentence
-    word_match = _WORD_BEFORE.search(text, max(0, stop - 40), stop)  # a window: no rescans
-    if word_match is None:
+    word = _word_before(text, max(0, stop - 40), stop)  # a window: no rescans
+    if not word:
         return True
-    word = word_match.group(1)
     next_match = _NEXT_WORD.match(text, after)
     next_word = next_match.group(1) if next_match else ""
     if "." in word:  # a dotted acronym such as "U.S." or "U.N."
@@ -210,6 +214,20 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     return True
 
 
+def _word_before(text: str, floor: int, stop: int) -> str:
+    """The word ending at `stop` (letters and dots, from its first letter, not before
+    `floor`): what `re.search(r"([A-Za-z][A-Za-z.]*)$", text[floor:stop])` finds, read
+    backwards instead of trying every position of the window."""
+    if stop > floor and text[stop - 1] == "\n":
+        stop -= 1  # "$" also matches before a final line break
+    start = stop
+    while start > floor and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    while start < stop and text[start] not in _WORD_LETTERS:
+        start += 1  # leading dots
+    return text[start:stop]
+
+
 def sentence_index(sentences: tuple[Sentence, ...], offset: int) -> int:
     """The index of the sentence holding `offset` (or the last one starting before it)."""
     low, high = 0, len(sentences) - 1
@@ -223,8 +241,12 @@ def sentence_index(sentences: tuple[Sentence, ...], offset: int) -> int:
 
 
 _DOUBLE_QUOTES = re.compile(r"[\"“”]")
+# An opening mark at the start or after a space or bracket before a word character, or a
+# closing mark after a word or punctuation before a space, punctuation or the end. The
+# mark comes first and its neighbour is checked behind it: a pattern that starts with a
+# character class lets the regex engine skip to the marks.
 _SINGLE_QUOTES = re.compile(
-    r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=\w)|(?<=[\w.,!?…])['’](?=[\s,.;:)\]—–-]|$)"
+    r"['‘’](?:(?:(?<=^['‘])|(?<=[\s(\[—–-]['‘]))(?=\w)|(?<=[\w.,!?…]['’])(?=[\s,.;:)\]—–-]|$))"
 )
 
 

@@ -4,9 +4,9 @@ A run is keyed by (team, channel, period) and written before anything is posted.
 Whoever inserts the row owns it: `claim_run` answers None to every later caller, in
 this process or another, so a digest is posted once even if two clocks fire.
 
-    pending --mark_posting--> posting --record_posted--> posted
-        \\                        \\
-         `--------------------------`--record_failed--> failed   (resend: back to pending)
+    pending -> posting -> posted   mark_posting, record_main_posted / record_reply_posted,
+                                   record_posted
+    pending or posting -> failed   record_failed; reclaim_run (resend) takes it back
 
 A deliverer holds a lease on its run (`claimed_at`, renewed as it makes progress); a
 run whose lease went stale was left by a crashed process and `runs_needing_delivery`

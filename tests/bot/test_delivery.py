@@ -42,6 +42,7 @@ TEAM = "T0SITREP"
 CHANNEL = "C0DIGEST"
 PERIOD = "2026-03-02T09:00"
 KEY = f"{TEAM}:{CHANNEL}:{PERIOD}"
+PERSON = "U0PERSON"
 HEADER = {"type": "header", "text": {"type": "plain_text", "text": "Digest: TTP, BLA"}}
 DIGEST = RenderedDigest(
     main=SlackMessage(
@@ -80,6 +81,14 @@ def deliverer(store: Store, slack: SlackStandIn) -> Deliverer:
     return Deliverer(store, client_for(slack))
 
 
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    """For what does not depend on the database (the `store` fixture covers both)."""
+    opened = open_store(sqlite_url)
+    yield opened
+    opened.close()
+
+
 def deliver(deliverer: Deliverer, period: str = PERIOD) -> DeliveryResult:
     return deliverer.deliver(TEAM, CHANNEL, period, DIGEST, window_end=utc_now())
 
@@ -108,12 +117,9 @@ def schedule(store: Store) -> tuple[bool, str | None]:
 
 def assert_posted_once(slack: SlackStandIn, run: RunRecord) -> None:
     """One main message for the run, and each thread reply once, in order, in its thread."""
-    [main] = slack.top_level(CHANNEL)
+    [main] = [m for m in slack.top_level(CHANNEL) if m.user == slack.bot_user_id]
     assert (run.status, run.ts, run.replies_posted) == (POSTED, main.ts, len(DIGEST.thread))
-    assert main.metadata == {
-        "event_type": DIGEST_EVENT_TYPE,
-        "event_payload": {"run_key": run.key, "run_id": run.id},
-    }
+    assert main.metadata == tag(run)
     thread = slack.thread(CHANNEL, main.ts)
     assert [reply.text for reply in thread] == [reply.text for reply in DIGEST.thread]
     assert [reply.metadata["event_payload"]["index"] for reply in thread] == [0, 1, 2]  # type: ignore[index]
@@ -228,10 +234,22 @@ def test_a_failure_mid_thread_resumes_the_thread_without_repeating(
     assert_posted_once(slack, run_of(store, recovered))
 
 
-@pytest.mark.parametrize(
-    "error", ["channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "token_revoked"]
-)
 def test_a_permanent_error_fails_the_run_and_pauses_the_channel(
+    store: Store, slack: SlackStandIn, deliverer: Deliverer
+) -> None:
+    assert_fails_and_pauses(store, slack, deliverer, "channel_not_found")
+
+
+@pytest.mark.parametrize(
+    "error", ["not_in_channel", "is_archived", "invalid_auth", "token_revoked", "missing_scope"]
+)
+def test_every_permanent_error_fails_and_pauses(
+    sqlite_store: Store, slack: SlackStandIn, error: str
+) -> None:
+    assert_fails_and_pauses(sqlite_store, slack, Deliverer(sqlite_store, client_for(slack)), error)
+
+
+def assert_fails_and_pauses(
     store: Store, slack: SlackStandIn, deliverer: Deliverer, error: str
 ) -> None:
     add_schedule(store)
@@ -329,9 +347,9 @@ def test_recovery_finds_a_post_made_before_the_crash_and_does_not_repeat_it(
     store: Store, slack: SlackStandIn, deliverer: Deliverer
 ) -> None:
     run = crashed_run(store)
-    slack.add_message(CHANNEL, "chatter")
+    slack.add_message(CHANNEL, "chatter", user=PERSON)
     posted = slack.add_message(CHANNEL, DIGEST.main.text, metadata=tag(run))
-    slack.add_message(CHANNEL, "more chatter")
+    slack.add_message(CHANNEL, "more chatter", user=PERSON)
 
     [recovered] = deliverer.recover()
     assert (recovered.status, recovered.ts) == ("posted", posted.ts)
@@ -357,7 +375,10 @@ def test_recovery_posts_once_when_the_crash_came_before_the_post(
     )
     assert other is not None  # held by a live deliverer: left alone
     slack.add_message(
-        CHANNEL, "someone else's digest", metadata=tag(run) | {"event_type": "other_app"}
+        CHANNEL,
+        "another app's message",
+        metadata=tag(run) | {"event_type": "other_app"},
+        user="U0OTHERAPP",
     )
 
     [recovered] = deliverer.recover()
@@ -444,9 +465,11 @@ def test_the_client_honours_the_settings(slack: SlackStandIn) -> None:
 
 
 def test_the_token_is_never_logged(
-    store: Store, slack: SlackStandIn, deliverer: Deliverer, caplog: pytest.LogCaptureFixture
+    sqlite_store: Store, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     slack.fail_next("chat.postMessage", status=500)
-    deliver(deliverer)
+    slack.fail_next("chat.postMessage", error="invalid_auth", after=1)
+    deliver(Deliverer(sqlite_store, client_for(slack)))
+    assert "invalid_auth" in caplog.text
     assert slack.token and slack.token not in caplog.text

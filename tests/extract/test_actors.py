@@ -28,8 +28,12 @@ def describe(actors: Actors, text: str) -> Source | None:
 
 
 def test_capitals_and_demonyms_stand_for_their_state(actors: Actors) -> None:
-    found = {(m.surface, m.kind, m.country) for m in actors.find(
-        "Kabul and Islamabad traded charges; New Delhi and Afghan officials kept quiet.")}
+    found = {
+        (m.surface, m.kind, m.country)
+        for m in actors.find(
+            "Kabul and Islamabad traded charges; New Delhi and Afghan officials kept quiet."
+        )
+    }
     assert ("Kabul", "capital", "Afghanistan") in found
     assert ("Islamabad", "capital", "Pakistan") in found
     assert ("New Delhi", "capital", "India") in found
@@ -37,8 +41,10 @@ def test_capitals_and_demonyms_stand_for_their_state(actors: Actors) -> None:
 
 
 def test_acronyms_match_their_case_and_longest_names_win(actors: Actors) -> None:
-    found = [(m.surface, m.name) for m in actors.find(
-        "The UN Security Council met; un-named diplomats and the UN agreed.")]
+    found = [
+        (m.surface, m.name)
+        for m in actors.find("The UN Security Council met; un-named diplomats and the UN agreed.")
+    ]
     assert ("UN Security Council", "UN Security Council") in found
     assert ("UN", "United Nations") in found
     assert all(surface != "un" for surface, _ in found)
@@ -47,23 +53,53 @@ def test_acronyms_match_their_case_and_longest_names_win(actors: Actors) -> None
 @pytest.mark.parametrize(
     ("description", "claimant", "role", "org", "kind"),
     [
-        ("Foreign Office spokesperson Shafqat Ali Khan", "Shafqat Ali Khan",
-         "Foreign Office spokesperson", "Foreign Office", "person"),
-        ("An interior ministry spokesman", "interior ministry spokesman",
-         "interior ministry spokesman", "interior ministry", "role"),
-        ("Pakistan's Samaa Television", "Pakistan's Samaa Television", "", "Samaa Television",
-         "org"),
+        (
+            "Foreign Office spokesperson Shafqat Ali Khan",
+            "Shafqat Ali Khan",
+            "Foreign Office spokesperson",
+            "Foreign Office",
+            "person",
+        ),
+        (
+            "An interior ministry spokesman",
+            "interior ministry spokesman",
+            "interior ministry spokesman",
+            "interior ministry",
+            "role",
+        ),
+        (
+            "Pakistan's Samaa Television",
+            "Pakistan's Samaa Television",
+            "",
+            "Samaa Television",
+            "org",
+        ),
         ("Washington", "Washington", "", "United States", "state"),
         ("UN monitoring teams", "UN monitoring teams", "", "UN monitoring teams", "org"),
         ("Secretary of State Rex Tillerson", "Rex Tillerson", "Secretary of State", "", "person"),
-        ("Jiand Baloch, a spokesman for the separatist group", "Jiand Baloch",
-         "spokesman for the separatist group", "", "person"),
+        (
+            "Jiand Baloch, a spokesman for the separatist group",
+            "Jiand Baloch",
+            "spokesman for the separatist group",
+            "",
+            "person",
+        ),
         ("Some reports", "Some reports", "", "", "unnamed"),
-        ("A senior interior ministry official in Kabul", "senior interior ministry official",
-         "senior interior ministry official", "interior ministry", "role"),
+        (
+            "A senior interior ministry official in Kabul",
+            "senior interior ministry official",
+            "senior interior ministry official",
+            "interior ministry",
+            "role",
+        ),
         ("his stepdaughter, Trisha Ahmed", "Trisha Ahmed", "his stepdaughter", "", "person"),
-        ("Benjamin Netanyahu's office", "Benjamin Netanyahu's office",
-         "", "Benjamin Netanyahu's office", "org"),
+        (
+            "Benjamin Netanyahu's office",
+            "Benjamin Netanyahu's office",
+            "",
+            "Benjamin Netanyahu's office",
+            "org",
+        ),
     ],
 )
 def test_source_descriptions_give_claimant_role_and_organisation(

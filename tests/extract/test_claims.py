@@ -41,16 +41,19 @@ def test_attribution_closing_a_sentence(extractor: Extractor) -> None:
 
 
 def test_inverted_attribution_with_appositive(extractor: Extractor) -> None:
-    claim = only(extractor, "“It was a massacre,” said Dejan Panic, a coordinator for the aid "
-                            "group Emergency.")
+    claim = only(
+        extractor,
+        "“It was a massacre,” said Dejan Panic, a coordinator for the aid group Emergency.",
+    )
     assert claim.claimant == "Dejan Panic"
     assert claim.claimant_role.startswith("coordinator")
     assert claim.quote
 
 
 def test_parenthetical_attribution_keeps_both_halves(extractor: Extractor) -> None:
-    text = ("UN experts said the region was unstable. "
-            "The main threat, they noted, is posed by ISIS-K.")
+    text = (
+        "UN experts said the region was unstable. The main threat, they noted, is posed by ISIS-K."
+    )
     claim = claims(extractor, text)[-1]
     assert claim.claimant == "UN experts"
     assert claim.text == "The main threat is posed by ISIS-K."
@@ -66,10 +69,14 @@ def test_according_to(extractor: Extractor) -> None:
 
 
 def test_two_cues_in_one_sentence_give_a_demand_and_an_accusation(extractor: Extractor) -> None:
-    found = claims(extractor, "Pakistan called on Kabul to dismantle the camps, accusing it of "
-                              "sheltering the TTP.")
+    found = claims(
+        extractor,
+        "Pakistan called on Kabul to dismantle the camps, accusing it of sheltering the TTP.",
+    )
     assert [(claim.stance, claim.claimant) for claim in found] == [
-        ("demand", "Pakistan"), ("accusation", "Pakistan")]
+        ("demand", "Pakistan"),
+        ("accusation", "Pakistan"),
+    ]
     assert found[0].text.endswith("to dismantle the camps")
     assert found[1].about == ("Tehrik-i-Taliban Pakistan",)
 
@@ -80,8 +87,10 @@ def test_a_state_is_not_the_group_it_is_accused_of_hosting(extractor: Extractor)
 
 
 def test_pronoun_and_description_resolve_to_the_named_official(extractor: Extractor) -> None:
-    text = ("Interior ministry spokesman Nasrat Rahimi said the road was closed. He added that "
-            "three attackers were dead. The spokesman also warned of more attacks.")
+    text = (
+        "Interior ministry spokesman Nasrat Rahimi said the road was closed. He added that "
+        "three attackers were dead. The spokesman also warned of more attacks."
+    )
     found = claims(extractor, text)
     assert [claim.claimant for claim in found] == ["Nasrat Rahimi"] * 3
     assert found[1].claimant_role == "Interior ministry spokesman"
@@ -96,7 +105,10 @@ def test_a_surname_resolves_to_the_full_name(extractor: Extractor) -> None:
 def test_a_capital_stands_for_its_state(extractor: Extractor) -> None:
     claim = only(extractor, "Washington urged all countries to take decisive action.")
     assert (claim.claimant, claim.claimant_org, claim.stance) == (
-        "Washington", "United States", "demand")
+        "Washington",
+        "United States",
+        "demand",
+    )
 
 
 def test_claim_of_responsibility_is_about_the_claiming_group(extractor: Extractor) -> None:
@@ -139,13 +151,17 @@ def test_content_words_turn_a_statement_into_accusation_warning_or_demand(
 ) -> None:
     assert only(extractor, "Officials said India is backing the rebels.").stance == "accusation"
     assert only(extractor, "Officials said the group poses a threat to the region.").stance == (
-        "warning")
+        "warning"
+    )
     assert only(extractor, "Officials said Kabul must act now.").stance == "demand"
 
 
 def test_hedges_and_evidence_in_the_content(extractor: Extractor) -> None:
-    claim = only(extractor, "Officials said, citing credible evidence, that the group may have "
-                            "an estimated 6,000 fighters.")
+    claim = only(
+        extractor,
+        "Officials said, citing credible evidence, that the group may have "
+        "an estimated 6,000 fighters.",
+    )
     assert {"may", "estimated"} <= set(claim.hedges)
     assert claim.numbers == ("6,000",)
 
@@ -156,16 +172,20 @@ def test_years_dates_and_ages_are_not_figures(extractor: Extractor) -> None:
 
 
 def test_nested_sources_keep_the_inner_source(extractor: Extractor) -> None:
-    text = "UN experts said the threat grew. The experts said member states highlighted that IS " \
-           "is recruiting."
+    text = (
+        "UN experts said the threat grew. The experts said member states highlighted that IS "
+        "is recruiting."
+    )
     claim = claims(extractor, text)[-1]
     assert claim.claimant == "member states"
     assert claim.stance == "report"
 
 
 def test_a_quotation_over_several_sentences_is_one_claim(extractor: Extractor) -> None:
-    text = ("“The toll has risen to 13. Seventeen others were injured. The casualties are from "
-            "two blasts,” Major Mohamed Hussein told Reuters.")
+    text = (
+        "“The toll has risen to 13. Seventeen others were injured. The casualties are from "
+        "two blasts,” Major Mohamed Hussein told Reuters."
+    )
     claim = only(extractor, text)
     assert claim.claimant == "Mohamed Hussein"
     assert claim.text.startswith("“The toll has risen to 13.")
@@ -175,16 +195,20 @@ def test_a_quotation_over_several_sentences_is_one_claim(extractor: Extractor) -
 def test_a_following_quotation_sentence_is_a_claim_of_the_last_speaker(
     extractor: Extractor,
 ) -> None:
-    text = ("“We have put our step forward,” Hamdullah Mohib said. “The ball is now in the court "
-            "of the Taliban.”")
+    text = (
+        "“We have put our step forward,” Hamdullah Mohib said. “The ball is now in the court "
+        "of the Taliban.”"
+    )
     found = claims(extractor, text)
     assert [claim.claimant for claim in found] == ["Hamdullah Mohib", "Hamdullah Mohib"]
     assert found[1].about == ("Afghan Taliban",)
 
 
 def test_a_group_spokesman_speaking_of_we_is_about_the_group(extractor: Extractor) -> None:
-    claim = only(extractor, "“We decided to seize the buses,” Zabihullah Mujahid, a spokesman "
-                            "for the Taliban, said.")
+    claim = only(
+        extractor,
+        "“We decided to seize the buses,” Zabihullah Mujahid, a spokesman for the Taliban, said.",
+    )
     assert claim.claimant == "Zabihullah Mujahid"
     assert claim.about == ("Afghan Taliban",)
     assert claim.stance == "responsibility"

@@ -26,8 +26,10 @@ def test_the_shipped_lexicon_loads_with_multiword_cues() -> None:
     assert lexicon.cues["claimed responsibility"] == "responsibility"
     assert lexicon.cues["called on"] == "demand"
     assert lexicon.cues["according to"] == "statement"
-    assert any(gap.head == "dismissed" and gap.tail == "as" and gap.stance == "denial"
-               for gap in lexicon.gap_cues)
+    assert any(
+        gap.head == "dismissed" and gap.tail == "as" and gap.stance == "denial"
+        for gap in lexicon.gap_cues
+    )
     assert any(gap.head == "held" and gap.stance == "accusation" for gap in lexicon.gap_cues)
     assert {"reportedly", "allegedly", "believed to", "estimated", "may"} <= lexicon.hedges
     assert {"credible evidence", "documented proof", "intelligence indicating"} <= (
@@ -45,7 +47,7 @@ def test_verb_forms_are_generated_with_irregular_forms() -> None:
 def test_scan_finds_whole_words_only_and_keeps_hedge_case() -> None:
     lexicon = parse_lexicon(MINIMAL + "content:\n  warning: [threat to]\n")
     text = "Officials said, according to Reportedly sources, it reportedly poses a threat to all."
-    found = [(hit.kind, text[hit.start:hit.end]) for hit in lexicon.scan(text)]
+    found = [(hit.kind, text[hit.start : hit.end]) for hit in lexicon.scan(text)]
     assert ("cue", "said") in found
     assert ("cue", "according to") in found
     assert ("hedge", "reportedly") in found
@@ -68,10 +70,16 @@ def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
         (MINIMAL.replace("[say/said]", "[say/said, 12]"), 2, "must be a non-empty string"),
         (MINIMAL.replace("[reportedly]", "[reportedly, yes]"), 5, "must be a non-empty string"),
         (MINIMAL.replace("hedges: [reportedly]", "hedges: reportedly"), 5, "must be a list"),
-        (MINIMAL.replace("  report: [according to]", "  report: [claimed ...]"), 4,
-         "needs words on both sides"),
-        ("verbs:\n  statement: [say]\n  warning: [say]\nphrases: {}\nhedges: []\n", 3,
-         "listed twice (first on line 2)"),
+        (
+            MINIMAL.replace("  report: [according to]", "  report: [claimed ...]"),
+            4,
+            "needs words on both sides",
+        ),
+        (
+            "verbs:\n  statement: [say]\n  warning: [say]\nphrases: {}\nhedges: []\n",
+            3,
+            "listed twice (first on line 2)",
+        ),
         ("verbs: [say]\nphrases: {}\nhedges: []\n", 1, "must map stances"),
         ("verbs:\n  statement: [say]\nhedges: []\n", 1, "missing section 'phrases'"),
         ("verbs: [unclosed\n", 2, "not valid YAML"),

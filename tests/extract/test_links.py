@@ -6,23 +6,50 @@ from digests.extract.links import ClaimLink, link_claims, relate
 from digests.extract.model import Claim
 
 
-def claim(claimant: str, stance: str, text: str, about: tuple[str, ...] = (),
-          org: str = "", role: str = "", numbers: tuple[str, ...] = ()) -> Claim:
-    return Claim(claimant=claimant, claimant_role=role, claimant_org=org, cue="said",
-                 stance=stance, text=text, sentence=text, about=about,  # type: ignore[arg-type]
-                 numbers=numbers)
+def claim(
+    claimant: str,
+    stance: str,
+    text: str,
+    about: tuple[str, ...] = (),
+    org: str = "",
+    role: str = "",
+    numbers: tuple[str, ...] = (),
+) -> Claim:
+    return Claim(
+        claimant=claimant,
+        claimant_role=role,
+        claimant_org=org,
+        cue="said",
+        stance=stance,
+        text=text,
+        sentence=text,
+        about=about,  # type: ignore[arg-type]
+        numbers=numbers,
+    )
 
 
-UN_REPORT = claim("United Nations", "report",
-                  "the TTP, estimated to have around 6,000 fighters, receives substantial "
-                  "operational support from elements within the Taliban",
-                  about=("Tehrik-i-Taliban Pakistan", "Afghan Taliban"), numbers=("6,000",))
-UN_TEAMS = claim("UN monitoring teams", "warning",
-                 "Afghanistan continues to serve as a sanctuary for transnational terror groups")
-TALIBAN_DENIAL = claim("Taliban", "denial", "dismissed the UN reports as “propaganda”",
-                       org="Afghan Taliban")
-OTHER_REPORT = claim("Some reports", "report", "at least four shared training camps run jointly",
-                     about=("Tehrik-i-Taliban Pakistan",))
+UN_REPORT = claim(
+    "United Nations",
+    "report",
+    "the TTP, estimated to have around 6,000 fighters, receives substantial "
+    "operational support from elements within the Taliban",
+    about=("Tehrik-i-Taliban Pakistan", "Afghan Taliban"),
+    numbers=("6,000",),
+)
+UN_TEAMS = claim(
+    "UN monitoring teams",
+    "warning",
+    "Afghanistan continues to serve as a sanctuary for transnational terror groups",
+)
+TALIBAN_DENIAL = claim(
+    "Taliban", "denial", "dismissed the UN reports as “propaganda”", org="Afghan Taliban"
+)
+OTHER_REPORT = claim(
+    "Some reports",
+    "report",
+    "at least four shared training camps run jointly",
+    about=("Tehrik-i-Taliban Pakistan",),
+)
 
 
 def test_a_denial_naming_the_source_disputes_its_claims() -> None:
@@ -36,18 +63,26 @@ def test_a_denial_does_not_dispute_unrelated_sources() -> None:
 
 
 def test_the_accused_denying_the_same_proposition_disputes_it() -> None:
-    accusation = claim("Washington", "accusation",
-                       "Pakistan is giving assistance to the Taliban fighters",
-                       about=("Afghan Taliban",))
-    denial = claim("Taliban", "denial", "denied receiving assistance from Pakistan",
-                   org="Afghan Taliban")
+    accusation = claim(
+        "Washington",
+        "accusation",
+        "Pakistan is giving assistance to the Taliban fighters",
+        about=("Afghan Taliban",),
+    )
+    denial = claim(
+        "Taliban", "denial", "denied receiving assistance from Pakistan", org="Afghan Taliban"
+    )
     assert relate(denial, accusation) == "disputes"
 
 
 def test_the_same_proposition_from_another_source_corroborates() -> None:
-    other = claim("Pakistani officials", "report",
-                  "the TTP has some 6,000 fighters and operational support from the Taliban",
-                  about=("Tehrik-i-Taliban Pakistan",), numbers=("6,000",))
+    other = claim(
+        "Pakistani officials",
+        "report",
+        "the TTP has some 6,000 fighters and operational support from the Taliban",
+        about=("Tehrik-i-Taliban Pakistan",),
+        numbers=("6,000",),
+    )
     assert relate(other, UN_REPORT) == "corroborates"
     assert relate(UN_REPORT, other) == "corroborates"
 

@@ -16,68 +16,146 @@ from digests.extract.pipeline import Extractor, extraction_to_json, load_extract
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 
 SEED = (
-    'Pakistan has once again called on the Taliban-led administration in Afghanistan to '
-    'dismantle safe havens used by militant groups such as the banned Tehreek-e-Taliban '
-    'Pakistan (TTP) and Baloch Liberation Army (BLA), accusing Kabul of offering both '
-    'financial and logistical support to the banned outfits.\n'
-    'At a weekly press briefing, Foreign Office spokesperson Shafqat Ali Khan stressed '
-    'that cross-border terrorism remains a top concern in diplomatic engagements with the '
-    'Afghan authorities. He asserted that Pakistan possesses credible evidence proving '
-    'that the TTP and BLA are operating from Afghan soil with external assistance.\n'
-    '“These groups continue to pose a serious threat to Pakistan’s security, and we have '
-    'raised this matter repeatedly with Kabul,” Khan said.\n'
-    'The spokesperson further alleged that India has been backing Baloch insurgents, '
-    'citing what he described as documented proof of Indian involvement in destabilizing '
-    'activities through support for groups like the BLA.\n'
-    'Khan emphasized that Pakistan expects the Taliban regime to take concrete action '
-    'against all terror outfits using Afghan territory to launch attacks across the '
-    'border.\n'
-    'His remarks are consistent with findings by the United Nations, which earlier '
-    'reported that the TTP, estimated to have around 6,000 fighters, receives substantial '
-    'operational support from elements within the Taliban. The UN has also noted internal '
-    'divisions among the Taliban leadership, with some factions pushing for a reduction '
-    'in ties with the TTP to improve regional relations.\n'
-    'UN monitoring teams have warned that Afghanistan continues to serve as a sanctuary '
-    'for transnational terror groups. The most pressing threat, they noted, is posed by '
-    'ISIS–Khorasan (ISIS-K), while al-Qaeda is believed to be involved in training and '
-    'ideological indoctrination of other militant networks.\n'
-    'While the Taliban has dismissed the UN reports as “propaganda”, multiple UN member '
-    'states have shared intelligence indicating close coordination between the TTP and '
-    'BLA, including its suicide wing, the Majeed Brigade. Some reports point to at least '
-    'four shared training camps run jointly by the two groups in southern Afghanistan’s '
-    'Kandahar province, specifically in Shah Wali Kot and Shorabak, with al-Qaeda '
-    'reportedly providing training and logistical aid.'
+    "Pakistan has once again called on the Taliban-led administration in Afghanistan to "
+    "dismantle safe havens used by militant groups such as the banned Tehreek-e-Taliban "
+    "Pakistan (TTP) and Baloch Liberation Army (BLA), accusing Kabul of offering both "
+    "financial and logistical support to the banned outfits.\n"
+    "At a weekly press briefing, Foreign Office spokesperson Shafqat Ali Khan stressed "
+    "that cross-border terrorism remains a top concern in diplomatic engagements with the "
+    "Afghan authorities. He asserted that Pakistan possesses credible evidence proving "
+    "that the TTP and BLA are operating from Afghan soil with external assistance.\n"
+    "“These groups continue to pose a serious threat to Pakistan’s security, and we have "
+    "raised this matter repeatedly with Kabul,” Khan said.\n"
+    "The spokesperson further alleged that India has been backing Baloch insurgents, "
+    "citing what he described as documented proof of Indian involvement in destabilizing "
+    "activities through support for groups like the BLA.\n"
+    "Khan emphasized that Pakistan expects the Taliban regime to take concrete action "
+    "against all terror outfits using Afghan territory to launch attacks across the "
+    "border.\n"
+    "His remarks are consistent with findings by the United Nations, which earlier "
+    "reported that the TTP, estimated to have around 6,000 fighters, receives substantial "
+    "operational support from elements within the Taliban. The UN has also noted internal "
+    "divisions among the Taliban leadership, with some factions pushing for a reduction "
+    "in ties with the TTP to improve regional relations.\n"
+    "UN monitoring teams have warned that Afghanistan continues to serve as a sanctuary "
+    "for transnational terror groups. The most pressing threat, they noted, is posed by "
+    "ISIS–Khorasan (ISIS-K), while al-Qaeda is believed to be involved in training and "
+    "ideological indoctrination of other militant networks.\n"
+    "While the Taliban has dismissed the UN reports as “propaganda”, multiple UN member "
+    "states have shared intelligence indicating close coordination between the TTP and "
+    "BLA, including its suicide wing, the Majeed Brigade. Some reports point to at least "
+    "four shared training camps run jointly by the two groups in southern Afghanistan’s "
+    "Kandahar province, specifically in Shah Wali Kot and Shorabak, with al-Qaeda "
+    "reportedly providing training and logistical aid."
 )
 
 # (key inside the claim's text, acceptable source forms, stance, hedged, number, about)
 SEED_GOLD = [
-    ("dismantle safe havens used by militant groups", ["Pakistan"], "demand", False, None,
-     {"Afghan Taliban", "Tehrik-i-Taliban Pakistan", "Baloch Liberation Army"}),
-    ("offering both financial and logistical support", ["Pakistan"], "accusation", False, None,
-     {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army"}),
-    ("cross-border terrorism remains a top concern", ["Shafqat Ali Khan"], "statement", False,
-     None, set()),
-    ("operating from Afghan soil", ["Shafqat Ali Khan"], "accusation", False, None,
-     {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army"}),
-    ("pose a serious threat to Pakistan’s security", ["Shafqat Ali Khan"], "warning", False, None,
-     {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army"}),
-    ("India has been backing Baloch insurgents", ["Shafqat Ali Khan"], "accusation", False, None,
-     {"Baloch Liberation Army"}),
-    ("take concrete action against all terror outfits", ["Shafqat Ali Khan"], "demand", False,
-     None, {"Afghan Taliban"}),
-    ("receives substantial operational support", ["United Nations", "UN"], "report", True,
-     "6,000", {"Tehrik-i-Taliban Pakistan", "Afghan Taliban"}),
-    ("internal divisions among the Taliban leadership", ["UN", "United Nations"], "report", False,
-     None, {"Afghan Taliban", "Tehrik-i-Taliban Pakistan"}),
-    ("serve as a sanctuary for transnational terror groups", ["UN monitoring teams"], "warning",
-     False, None, set()),
-    ("is posed by ISIS–Khorasan", ["UN monitoring teams"], "report", True, None,
-     {"Islamic State Khorasan Province", "al-Qaeda"}),
+    (
+        "dismantle safe havens used by militant groups",
+        ["Pakistan"],
+        "demand",
+        False,
+        None,
+        {"Afghan Taliban", "Tehrik-i-Taliban Pakistan", "Baloch Liberation Army"},
+    ),
+    (
+        "offering both financial and logistical support",
+        ["Pakistan"],
+        "accusation",
+        False,
+        None,
+        {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army"},
+    ),
+    (
+        "cross-border terrorism remains a top concern",
+        ["Shafqat Ali Khan"],
+        "statement",
+        False,
+        None,
+        set(),
+    ),
+    (
+        "operating from Afghan soil",
+        ["Shafqat Ali Khan"],
+        "accusation",
+        False,
+        None,
+        {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army"},
+    ),
+    (
+        "pose a serious threat to Pakistan’s security",
+        ["Shafqat Ali Khan"],
+        "warning",
+        False,
+        None,
+        {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army"},
+    ),
+    (
+        "India has been backing Baloch insurgents",
+        ["Shafqat Ali Khan"],
+        "accusation",
+        False,
+        None,
+        {"Baloch Liberation Army"},
+    ),
+    (
+        "take concrete action against all terror outfits",
+        ["Shafqat Ali Khan"],
+        "demand",
+        False,
+        None,
+        {"Afghan Taliban"},
+    ),
+    (
+        "receives substantial operational support",
+        ["United Nations", "UN"],
+        "report",
+        True,
+        "6,000",
+        {"Tehrik-i-Taliban Pakistan", "Afghan Taliban"},
+    ),
+    (
+        "internal divisions among the Taliban leadership",
+        ["UN", "United Nations"],
+        "report",
+        False,
+        None,
+        {"Afghan Taliban", "Tehrik-i-Taliban Pakistan"},
+    ),
+    (
+        "serve as a sanctuary for transnational terror groups",
+        ["UN monitoring teams"],
+        "warning",
+        False,
+        None,
+        set(),
+    ),
+    (
+        "is posed by ISIS–Khorasan",
+        ["UN monitoring teams"],
+        "report",
+        True,
+        None,
+        {"Islamic State Khorasan Province", "al-Qaeda"},
+    ),
     ("the UN reports as “propaganda”", ["Taliban"], "denial", False, None, set()),
-    ("close coordination between the TTP and BLA", ["multiple UN member states"], "report", False,
-     None, {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army", "Majeed Brigade"}),
-    ("four shared training camps run jointly", ["Some reports"], "report", True, "four",
-     {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army", "al-Qaeda"}),
+    (
+        "close coordination between the TTP and BLA",
+        ["multiple UN member states"],
+        "report",
+        False,
+        None,
+        {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army", "Majeed Brigade"},
+    ),
+    (
+        "four shared training camps run jointly",
+        ["Some reports"],
+        "report",
+        True,
+        "four",
+        {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army", "al-Qaeda"},
+    ),
 ]
 
 
@@ -150,8 +228,12 @@ def test_hedges_numbers_places_and_evidence_are_kept(seed: Extraction) -> None:
 
 def test_the_seed_groups_are_the_armed_groups_it_names(seed: Extraction) -> None:
     names = {group.name for group in seed.groups}
-    assert {"Tehrik-i-Taliban Pakistan", "Baloch Liberation Army", "Majeed Brigade",
-            "al-Qaeda"} <= names
+    assert {
+        "Tehrik-i-Taliban Pakistan",
+        "Baloch Liberation Army",
+        "Majeed Brigade",
+        "al-Qaeda",
+    } <= names
 
 
 def test_extraction_to_json_has_exactly_the_documented_shape(seed: Extraction) -> None:
@@ -162,9 +244,21 @@ def test_extraction_to_json_has_exactly_the_documented_shape(seed: Extraction) -
     for group in document["groups"]:
         assert set(group) == {"name", "short", "kind", "mentions"}
     for claim in document["claims"]:
-        assert set(claim) == {"claimant", "claimant_role", "claimant_org", "cue", "stance",
-                              "text", "sentence", "about", "hedges", "evidence", "numbers",
-                              "places", "quote"}
+        assert set(claim) == {
+            "claimant",
+            "claimant_role",
+            "claimant_org",
+            "cue",
+            "stance",
+            "text",
+            "sentence",
+            "about",
+            "hedges",
+            "evidence",
+            "numbers",
+            "places",
+            "quote",
+        }
         assert isinstance(claim["about"], list)
         assert isinstance(claim["quote"], bool)
 

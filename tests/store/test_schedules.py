@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 
 import pytest
 
 from digests.schedules import ScheduleError
-from digests.store.engine import Store
+from digests.store.engine import Store, open_store
 from digests.store.models import DigestRun
 from digests.store.schedules import (
     NoScheduleError,
@@ -204,3 +205,34 @@ def test_digest_run_exists_is_keyed_by_team_channel_and_period(store: Store) -> 
     assert not digest_run_exists(store, "T1", "C1", "2026-12-01T04:00Z")
     assert not digest_run_exists(store, "T1", "C2", "2026-11-30T04:00Z")
     assert not digest_run_exists(store, "T2", "C1", "2026-11-30T04:00Z")
+
+
+def test_adding_the_same_channel_at_once_from_many_processes_makes_one_schedule(
+    store: Store, store_url: str
+) -> None:
+    # Separate stores (engines) stand for separate processes; all find no schedule first.
+    stores = [open_store(store_url, upgrade=False) for _ in range(4)]
+    start = threading.Barrier(len(stores))
+    errors: list[BaseException] = []
+
+    def add(number: int, own_store: Store) -> None:
+        start.wait()
+        try:
+            add_or_update_schedule(
+                own_store, "T1", "C1", f"daily 0{number}:00", "UTC", created_by=f"U{number}"
+            )
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=add, args=(number, own)) for number, own in enumerate(stores)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for own in stores:
+        own.close()
+    assert errors == []
+    [spec] = list_schedules(store)
+    assert spec.created_by in {"U0", "U1", "U2", "U3"}
