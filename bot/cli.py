@@ -44,7 +44,7 @@ from digests.store.documents import (
 from digests.store.engine import Store, StoreError, newest_revision, open_store, schema_revision
 from digests.store.runs import recent_runs
 from digests.store.search import search
-from digests.store.status import store_counts
+from digests.store.status import StoreCounts, store_counts
 
 # Exit statuses: 0 all went well, 1 some input failed, 2 sitrep cannot run as configured.
 EXIT_SOME_FAILED = 1
@@ -207,7 +207,11 @@ def _print_status(store: Store) -> None:
         ("groups", str(counts.groups)),
         ("mentions", str(counts.mentions)),
         ("claims", str(counts.claims)),
-        ("digest runs", str(counts.digest_runs)),
+        ("digest runs", _runs_summary(counts)),
+    ]
+    rows += [
+        ("", f"failed: run {run_id} to {channel}: {error} (`sitrep digest --resend {run_id}`)")
+        for run_id, channel, error in counts.failed_runs
     ]
     if not counts.schedules:
         rows.append(("schedules", "none"))
@@ -221,6 +225,13 @@ def _print_status(store: Store) -> None:
         )
     for label, value in rows:
         _out.print(f"{label:<12} {value}", markup=False)
+
+
+def _runs_summary(counts: StoreCounts) -> str:
+    if not counts.digest_runs:
+        return "0"
+    by_status = ", ".join(f"{number} {status}" for status, number in counts.runs_by_status)
+    return f"{counts.digest_runs} ({by_status})"
 
 
 @cli.command("docs")

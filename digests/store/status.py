@@ -27,6 +27,8 @@ class StoreCounts:
     mentions: int
     claims: int
     digest_runs: int
+    runs_by_status: tuple[tuple[str, int], ...]
+    failed_runs: tuple[tuple[int, str, str], ...]  # (run id, channel, error), newest first
     latest_ingested: datetime | None
     schedules: tuple[ScheduleLine, ...]
 
@@ -53,6 +55,23 @@ def store_counts(store: Store) -> StoreCounts:
             mentions=count(Mention),
             claims=count(Claim),
             digest_runs=count(DigestRun),
+            runs_by_status=tuple(
+                (status, number)
+                for status, number in session.execute(
+                    select(DigestRun.status, func.count())
+                    .group_by(DigestRun.status)
+                    .order_by(DigestRun.status)
+                )
+            ),
+            failed_runs=tuple(
+                (run_id, channel_id, error or "")
+                for run_id, channel_id, error in session.execute(
+                    select(DigestRun.id, DigestRun.channel_id, DigestRun.error)
+                    .where(DigestRun.status == "failed")
+                    .order_by(DigestRun.id.desc())
+                    .limit(5)
+                )
+            ),
             latest_ingested=session.scalar(select(func.max(Document.ingested_at))),
             schedules=tuple(ScheduleLine(*row) for row in schedules),
         )

@@ -81,12 +81,19 @@ def test_digest_now_posts_once_per_minute(
 def test_a_permanent_error_fails_the_run_and_resend_posts_it(
     capsys, slack: SlackStandIn, ingested: None
 ) -> None:
+    run(capsys, "schedule", "add", "C0GONE", "daily 09:00")
     code, _, err = run(capsys, "digest", "--channel", "C0GONE")
     assert code == 1
     assert "was not posted (run 1): channel_not_found" in err
     assert slack.top_level("C0GONE") == []
     code, out, _ = run(capsys, "runs")
     assert "failed" in out
+    code, out, _ = run(capsys, "status")
+    assert "digest runs  1 (1 failed)" in out
+    assert "failed: run 1 to C0GONE: channel_not_found" in out
+    assert "sitrep digest --resend 1" in out
+    # The channel's schedule is paused until someone fixes it, and status says why.
+    assert "C0GONE  daily at 09:00 (UTC)  paused: channel_not_found" in out
     slack.add_channel("C0GONE")
     code, out, _ = run(capsys, "digest", "--resend", "1")
     assert code == 0
