@@ -526,25 +526,28 @@ def db_upgrade_command(context: _Context) -> None:
 @cli.command("demo")
 @click.pass_obj
 def demo_command(context: _Context) -> None:
-    """Ingest the example documents into a fresh demo store and show what is there."""
+    """Ingest the example documents into a fresh demo store, show what is there and the
+    digest a channel would get."""
     settings = context.settings
     assert settings.data_dir is not None
     demo_path = settings.data_dir / "demo.db"
-    for leftover in (
-        demo_path,
-        *(demo_path.with_name(demo_path.name + s) for s in ("-wal", "-shm")),
-    ):
-        leftover.unlink(missing_ok=True)
-    examples = example_documents_dir()
-    _out.print(
-        f"Ingesting the example documents in {examples.name}/ into {demo_path}", markup=False
-    )
+    for suffix in ("", "-wal", "-shm"):
+        demo_path.with_name(demo_path.name + suffix).unlink(missing_ok=True)
+    _out.print(f"Ingesting the example documents into a fresh store, {demo_path}", markup=False)
     with context.store(f"sqlite:///{demo_path}") as store:
-        summary = _ingest_paths(store, settings, context.extractor, [str(examples)], quiet=False)
+        summary = _ingest_paths(
+            store, settings, context.extractor, [str(example_documents_dir())], quiet=False
+        )
         _out.print(summary.line + "\n", markup=False)
         _print_status(store)
         _out.print()
         _print_documents(recent_documents(store, 20))
+        prepared = prepare_digest(
+            store, settings, team_id=LOCAL_TEAM, channel_id=None, now=datetime.now(UTC)
+        )
+    if prepared.rendered is not None:
+        _out.print("\nThe digest a channel would get now (`sitrep digest --preview`):\n")
+        _out.print(message_to_text(prepared.rendered.main), markup=False)
     if summary.failed:
         sys.exit(EXIT_SOME_FAILED)
 

@@ -149,6 +149,12 @@ def test_demo_runs_from_the_installed_command(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert "ingested 5, duplicates 0, failed 0" in result.stdout
     assert "Sample brief: Houthis keep up Red Sea attacks" in result.stdout
+    # The demo ends with the digest a channel would get, as it reads in Slack.
+    digest = result.stdout.split("The digest a channel would get now", 1)[1]
+    assert "═══ sitrep digest · " in digest
+    assert "*Tehrik-i-Taliban Pakistan* (TTP)" in digest
+    assert "dismissed the UN reports as “propaganda”" in digest
+    assert "Reply in this thread to ask" in digest
     assert "Pakistan has once again called on the Taliban-led administration" in result.stdout
     assert (tmp_path / "data" / "demo.db").exists()
 
