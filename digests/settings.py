@@ -61,6 +61,7 @@ class Settings(BaseModel):
     slack_max_attempts: int = Field(default=5, ge=1, le=20)
     slack_timeout_seconds: float = Field(default=10.0, gt=0)
     slack_api_base_url: str = "https://slack.com/api/"
+    slack_admin_user_ids: tuple[str, ...] = ()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -129,6 +130,14 @@ class Settings(BaseModel):
                 "expected a SQLAlchemy database URL such as 'sqlite:///path/to/sitrep.db' "
                 "or 'postgresql+psycopg://user@host/dbname'"
             ) from None
+        return value
+
+    @field_validator("slack_admin_user_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # An environment variable holds a list as "U1,U2".
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("log_level", mode="before")

@@ -119,3 +119,10 @@ def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
 def test_bad_log_level_lists_choices() -> None:
     with pytest.raises(SettingsError, match="'DEBUG', 'INFO', 'WARNING' or 'ERROR'"):
         load_settings(environ={"SITREP_LOG_LEVEL": "chatty"})
+
+
+def test_lists_come_from_files_or_comma_separated_variables(tmp_path: Path) -> None:
+    user = write(tmp_path / "mine.toml", 'slack_admin_user_ids = ["U1", "U2"]\n')
+    assert load_settings(user, environ={}).slack_admin_user_ids == ("U1", "U2")
+    from_environment = load_settings(environ={"SITREP_SLACK_ADMIN_USER_IDS": "U3, U4,"})
+    assert from_environment.slack_admin_user_ids == ("U3", "U4")
