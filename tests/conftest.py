@@ -178,3 +178,18 @@ def add_document(store: Store) -> Callable[..., int]:
         return saved.document_id
 
     return add
+
+
+@pytest.fixture
+def sitrep(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run the `sitrep` command in this process: sitrep("ingest", path) -> (status, out, err)."""
+    from bot.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exited:
+            main(list(args))
+        captured = capsys.readouterr()
+        code = exited.value.code
+        return (code if isinstance(code, int) else 1), captured.out, captured.err
+
+    return run

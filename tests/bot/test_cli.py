@@ -10,16 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), captured.out, captured.err
-
 
 @pytest.fixture
 def documents(tmp_path: Path) -> Path:
@@ -32,80 +22,80 @@ def documents(tmp_path: Path) -> Path:
     return folder
 
 
-def test_ingest_all_good_exits_0_with_a_summary(capsys, documents: Path) -> None:
-    code, out, err = run(capsys, "ingest", str(documents))
+def test_ingest_all_good_exits_0_with_a_summary(sitrep, documents: Path) -> None:
+    code, out, err = sitrep("ingest", str(documents))
     assert code == 0
     assert out.strip() == "ingested 2, duplicates 0, failed 0"
     assert err == ""
 
 
-def test_ingest_with_failures_exits_1_and_names_file_and_line(capsys, documents: Path) -> None:
+def test_ingest_with_failures_exits_1_and_names_file_and_line(sitrep, documents: Path) -> None:
     (documents / "bad.jsonl").write_text('{"text": "fine"}\n{"text": \n')
-    code, out, err = run(capsys, "ingest", str(documents))
+    code, out, err = sitrep("ingest", str(documents))
     assert code == 1
     assert out.strip() == "ingested 3, duplicates 0, failed 1"
     assert f"failed: {documents / 'bad.jsonl'}, line 2: not valid JSON" in err
 
 
-def test_ingest_again_reports_duplicates(capsys, documents: Path) -> None:
-    run(capsys, "ingest", str(documents))
-    code, out, err = run(capsys, "ingest", str(documents / "one.txt"))
+def test_ingest_again_reports_duplicates(sitrep, documents: Path) -> None:
+    sitrep("ingest", str(documents))
+    code, out, err = sitrep("ingest", str(documents / "one.txt"))
     assert code == 0
     assert out.strip() == "ingested 0, duplicates 1, failed 0"
     assert "duplicate of document 1 (TTP attack)" in err
-    code, out, err = run(capsys, "ingest", "--quiet", str(documents / "one.txt"))
+    code, out, err = sitrep("ingest", "--quiet", str(documents / "one.txt"))
     assert err == ""
 
 
-def test_ingest_of_a_missing_path_exits_1(capsys, tmp_path: Path) -> None:
-    code, out, err = run(capsys, "ingest", str(tmp_path / "nothing-here"))
+def test_ingest_of_a_missing_path_exits_1(sitrep, tmp_path: Path) -> None:
+    code, out, err = sitrep("ingest", str(tmp_path / "nothing-here"))
     assert code == 1
     assert "no such file or folder" in err
     assert out.strip() == "ingested 0, duplicates 0, failed 1"
 
 
-def test_ingest_without_paths_is_a_usage_error(capsys) -> None:
-    code, _, err = run(capsys, "ingest")
+def test_ingest_without_paths_is_a_usage_error(sitrep) -> None:
+    code, _, err = sitrep("ingest")
     assert code == 2
     assert "Missing argument 'PATHS...'" in err
 
 
-def test_settings_error_exits_2_without_traceback(capsys, monkeypatch) -> None:
+def test_settings_error_exits_2_without_traceback(sitrep, monkeypatch) -> None:
     monkeypatch.setenv("SITREP_INGEST_BATCH_SIZE", "many")
-    code, _, err = run(capsys, "status")
+    code, _, err = sitrep("status")
     assert code == 2
     assert "setting 'ingest_batch_size' = 'many'" in err
     assert "environment variable SITREP_INGEST_BATCH_SIZE" in err
     assert "Traceback" not in err
 
 
-def test_bad_database_url_exits_2(capsys, monkeypatch) -> None:
+def test_bad_database_url_exits_2(sitrep, monkeypatch) -> None:
     monkeypatch.setenv("SITREP_DATABASE_URL", "sqlite-ish:/nowhere")
-    code, _, err = run(capsys, "docs")
+    code, _, err = sitrep("docs")
     assert code == 2
     assert "database_url" in err
 
 
-def test_missing_config_file_exits_2(capsys, tmp_path: Path) -> None:
-    code, _, err = run(capsys, "--config", str(tmp_path / "absent.toml"), "status")
+def test_missing_config_file_exits_2(sitrep, tmp_path: Path) -> None:
+    code, _, err = sitrep("--config", str(tmp_path / "absent.toml"), "status")
     assert code == 2
     assert "does not exist" in err
 
 
-def test_unwritable_store_location_exits_2(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_unwritable_store_location_exits_2(sitrep, tmp_path: Path, monkeypatch) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("SITREP_DATABASE_URL", f"sqlite:///{blocker}/sub/store.db")
-    code, _, err = run(capsys, "status")
+    code, _, err = sitrep("status")
     assert code == 2
     assert "cannot create the folder for the store" in err
 
 
 def test_status_shows_store_counts_and_schedules(
-    capsys, documents: Path, isolated_environment
+    sitrep, documents: Path, isolated_environment
 ) -> None:
-    run(capsys, "ingest", str(documents))
-    code, out, _ = run(capsys, "status")
+    sitrep("ingest", str(documents))
+    code, out, _ = sitrep("status")
     assert code == 0
     assert str(isolated_environment / "sitrep.db") in out
     assert "up to date" in out
@@ -115,25 +105,25 @@ def test_status_shows_store_counts_and_schedules(
     assert "schedules    none" in out.splitlines()
 
 
-def test_docs_lists_recent_documents_and_searches(capsys, documents: Path) -> None:
-    code, out, _ = run(capsys, "docs")
+def test_docs_lists_recent_documents_and_searches(sitrep, documents: Path) -> None:
+    code, out, _ = sitrep("docs")
     assert code == 0
     assert "no documents yet" in out
-    run(capsys, "ingest", str(documents))
-    code, out, _ = run(capsys, "docs")
+    sitrep("ingest", str(documents))
+    code, out, _ = sitrep("docs")
     titles = [line.split(None, 4)[-1] for line in out.splitlines()[1:]]
     assert titles == ["BLA", "TTP attack"]
-    code, out, _ = run(capsys, "docs", "--search", "checkpost")
+    code, out, _ = sitrep("docs", "--search", "checkpost")
     assert "TTP attack" in out
     assert "BLA" not in out
-    code, out, _ = run(capsys, "docs", "--search", "nothing matches this")
+    code, out, _ = sitrep("docs", "--search", "nothing matches this")
     assert "no document contains all of: nothing matches this" in out
 
 
-def test_db_upgrade_reports_the_schema(capsys) -> None:
-    code, out, _ = run(capsys, "db", "upgrade")
+def test_db_upgrade_reports_the_schema(sitrep) -> None:
+    code, out, _ = sitrep("db", "upgrade")
     assert code == 0
-    assert "is at schema 0003 (newest)" in out
+    assert "is at schema 0004 (newest)" in out
 
 
 def test_demo_runs_from_the_installed_command(tmp_path: Path) -> None:
@@ -166,15 +156,13 @@ SEED_LIKE = (
 
 
 def test_extract_json_prints_one_object_per_document_and_stores_nothing(
-    capsys, tmp_path: Path, isolated_environment: Path
+    sitrep, tmp_path: Path, isolated_environment: Path
 ) -> None:
     (tmp_path / "a.txt").write_text(SEED_LIKE)
     (tmp_path / "b.jsonl").write_text(
         json.dumps({"id": "b1", "title": "B", "text": SEED_LIKE + " More."}) + "\n"
     )
-    code, out, _ = run(
-        capsys, "extract", "--json", str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")
-    )
+    code, out, _ = sitrep("extract", "--json", str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl"))
     assert code == 0
     objects = [json.loads(line) for line in out.splitlines()]
     assert [o["id"] for o in objects] == [str(tmp_path / "a.txt"), "b1"]
@@ -200,16 +188,16 @@ def test_extract_json_prints_one_object_per_document_and_stores_nothing(
     assert not (isolated_environment / "sitrep.db").exists()
 
 
-def test_extract_readable_summary(capsys, tmp_path: Path) -> None:
+def test_extract_readable_summary(sitrep, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(SEED_LIKE)
-    code, out, _ = run(capsys, "extract", str(tmp_path / "a.txt"))
+    code, out, _ = sitrep("extract", str(tmp_path / "a.txt"))
     assert code == 0
     assert "groups: " in out
     assert "Shafqat Ali Khan" in out
 
 
 def test_bad_vocabulary_file_exits_2_with_file_and_line(
-    capsys, tmp_path: Path, monkeypatch
+    sitrep, tmp_path: Path, monkeypatch
 ) -> None:
     vocabulary = tmp_path / "vocabulary"
     vocabulary.mkdir()
@@ -221,7 +209,7 @@ def test_bad_vocabulary_file_exits_2_with_file_and_line(
         "  - name: Alpha Front\n    short: AF2\n    kind: militant\n"
     )
     monkeypatch.setenv("SITREP_VOCABULARY_DIR", str(vocabulary))
-    code, _, err = run(capsys, "extract", str(config / "default.toml"))
+    code, _, err = sitrep("extract", str(config / "default.toml"))
     assert code == 2
     assert "vocabulary error" in err
     assert "groups.yaml" in err
@@ -229,36 +217,36 @@ def test_bad_vocabulary_file_exits_2_with_file_and_line(
     assert "Traceback" not in err
 
 
-def test_ingest_extracts_and_reextract_redoes_it(capsys, tmp_path: Path) -> None:
+def test_ingest_extracts_and_reextract_redoes_it(sitrep, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(SEED_LIKE)
-    run(capsys, "ingest", str(tmp_path))
-    _, out, _ = run(capsys, "status")
+    sitrep("ingest", str(tmp_path))
+    _, out, _ = sitrep("status")
     claims = int(next(line.split()[1] for line in out.splitlines() if line.startswith("claims")))
     assert claims >= 2
-    code, out, _ = run(capsys, "reextract")
+    code, out, _ = sitrep("reextract")
     assert code == 0
     assert out.startswith("re-extracted 1 documents: ")
     assert f"{claims} claims" in out
 
 
-def test_digest_preview_reads_like_slack(capsys, tmp_path: Path) -> None:
+def test_digest_preview_reads_like_slack(sitrep, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(SEED_LIKE)
-    run(capsys, "ingest", str(tmp_path))
-    code, out, _ = run(capsys, "digest", "--preview")
+    sitrep("ingest", str(tmp_path))
+    code, out, _ = sitrep("digest", "--preview")
     assert code == 0
     assert out.startswith("═══ sitrep digest · ")
     assert "Shafqat Ali Khan" in out
     assert "Reply in this thread to ask" in out
-    code, out, _ = run(capsys, "digest", "--preview", "--json")
+    code, out, _ = sitrep("digest", "--preview", "--json")
     first = json.loads(out.splitlines()[0])
     assert first["blocks"][0]["type"] == "header"
     assert first["text"].startswith("sitrep digest: 1 new document")
 
 
-def test_digest_preview_of_an_empty_window_and_a_bad_since(capsys) -> None:
-    code, out, _ = run(capsys, "digest", "--preview", "--since", "2h")
+def test_digest_preview_of_an_empty_window_and_a_bad_since(sitrep) -> None:
+    code, out, _ = sitrep("digest", "--preview", "--since", "2h")
     assert code == 0
     assert out.startswith("nothing new between ")
-    code, _, err = run(capsys, "digest", "--preview", "--since", "last week")
+    code, _, err = sitrep("digest", "--preview", "--since", "last week")
     assert code == 2
     assert "cannot read --since 'last week'" in err

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import bot.cli
-from bot.cli import main
 from bot.digest_jobs import manual_period, scheduled_digests
 from bot.slack_client import make_web_client
 from digests.schedules import period_key
@@ -25,14 +24,6 @@ BRIEF = (
 )
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), captured.out, captured.err
-
-
 @pytest.fixture
 def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackStandIn]:
     with SlackStandIn(channels=["C0DESK"]) as stand_in:
@@ -43,17 +34,17 @@ def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlackStandIn]:
 
 
 @pytest.fixture
-def ingested(capsys, tmp_path: Path) -> None:
+def ingested(sitrep, tmp_path: Path) -> None:
     (tmp_path / "brief.txt").write_text(BRIEF)
-    assert run(capsys, "ingest", str(tmp_path))[0] == 0
+    assert sitrep("ingest", str(tmp_path))[0] == 0
 
 
 def test_digest_now_posts_once_per_minute(
-    capsys, slack: SlackStandIn, ingested: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sitrep, slack: SlackStandIn, ingested: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every command of this test falls in one minute, whenever it runs.
     monkeypatch.setattr(bot.cli, "manual_period", lambda now: "manual-2026-11-29T08:00Z")
-    code, out, _ = run(capsys, "digest", "--channel", "C0DESK")
+    code, out, _ = sitrep("digest", "--channel", "C0DESK")
     assert code == 0
     assert out.startswith("posted the digest of C0DESK (run 1, ts ")
     [message] = slack.top_level("C0DESK")
@@ -64,60 +55,60 @@ def test_digest_now_posts_once_per_minute(
     call = slack.calls_to("chat.postMessage")[0]
     assert call.args.get("unfurl_links") in (False, "false", "0")
     # Again at once: the window starts where the digest ended, so there is nothing new.
-    code, out, _ = run(capsys, "digest", "--channel", "C0DESK")
+    code, out, _ = sitrep("digest", "--channel", "C0DESK")
     assert (code, out.strip()) == (0, "nothing new for C0DESK: no digest posted")
     # Something new within the same minute: still one digest (a retried or doubled command).
     (tmp_path / "later.txt").write_text("Police said the BLA attacked a convoy in Kech.")
-    run(capsys, "ingest", str(tmp_path / "later.txt"))
-    code, out, _ = run(capsys, "digest", "--channel", "C0DESK")
+    sitrep("ingest", str(tmp_path / "later.txt"))
+    code, out, _ = sitrep("digest", "--channel", "C0DESK")
     assert code == 0
     assert "already posted" in out
     assert len(slack.top_level("C0DESK")) == 1
-    code, out, _ = run(capsys, "runs")
+    code, out, _ = sitrep("runs")
     assert "C0DESK" in out
     assert " posted " in out
 
 
 def test_a_permanent_error_fails_the_run_and_resend_posts_it(
-    capsys, slack: SlackStandIn, ingested: None
+    sitrep, slack: SlackStandIn, ingested: None
 ) -> None:
-    run(capsys, "schedule", "add", "C0GONE", "daily 09:00")
-    code, _, err = run(capsys, "digest", "--channel", "C0GONE")
+    sitrep("schedule", "add", "C0GONE", "daily 09:00")
+    code, _, err = sitrep("digest", "--channel", "C0GONE")
     assert code == 1
     assert "was not posted (run 1): channel_not_found" in err
     assert slack.top_level("C0GONE") == []
-    code, out, _ = run(capsys, "runs")
+    code, out, _ = sitrep("runs")
     assert "failed" in out
-    code, out, _ = run(capsys, "status")
+    code, out, _ = sitrep("status")
     assert "digest runs  1 (1 failed)" in out
     assert "failed: run 1 to C0GONE: channel_not_found" in out
     assert "sitrep digest --resend 1" in out
     # The channel's schedule is paused until someone fixes it, and status says why.
     assert "C0GONE  daily at 09:00 (UTC)  paused: channel_not_found" in out
     slack.add_channel("C0GONE")
-    code, out, _ = run(capsys, "digest", "--resend", "1")
+    code, out, _ = sitrep("digest", "--resend", "1")
     assert code == 0
     assert len(slack.top_level("C0GONE")) == 1
-    code, _, err = run(capsys, "digest", "--resend", "1")
+    code, _, err = sitrep("digest", "--resend", "1")
     assert code == 2  # a posted run is not posted twice
     assert len(slack.top_level("C0GONE")) == 1
 
 
-def test_posting_needs_a_token(capsys, ingested: None) -> None:
-    code, _, err = run(capsys, "digest", "--channel", "C0DESK")
+def test_posting_needs_a_token(sitrep, ingested: None) -> None:
+    code, _, err = sitrep("digest", "--channel", "C0DESK")
     assert code == 2
     assert "set SLACK_BOT_TOKEN" in err
 
 
-def test_nothing_new_posts_nothing(capsys, slack: SlackStandIn) -> None:
-    code, out, _ = run(capsys, "digest", "--channel", "C0DESK")
+def test_nothing_new_posts_nothing(sitrep, slack: SlackStandIn) -> None:
+    code, out, _ = sitrep("digest", "--channel", "C0DESK")
     assert code == 0
     assert out.strip() == "nothing new for C0DESK: no digest posted"
     assert slack.top_level("C0DESK") == []
 
 
 def test_a_scheduled_time_is_posted_once_by_two_clocks(
-    capsys, slack: SlackStandIn, ingested: None
+    sitrep, slack: SlackStandIn, ingested: None
 ) -> None:
     settings = load_settings()
     first, second = open_store(settings.store_url), open_store(settings.store_url)
