@@ -19,8 +19,7 @@ from slack_sdk import WebClient
 
 from bot.cli_schedules import LOCAL_TEAM, schedule_group
 from bot.delivery import Deliverer, DeliveryRefused, DeliveryResult
-from bot.digest_jobs import manual_period, post_digest, scheduled_digests
-from bot.scheduler import DigestScheduler
+from bot.digest_jobs import manual_period, post_digest, start_clock
 from bot.slack_client import make_web_client
 from digests.channel_digest import prepare_digest
 from digests.compose import WindowError, parse_since
@@ -485,29 +484,67 @@ def runs_command(context: _Context, limit: int) -> None:
 @click.pass_obj
 def clock_command(context: _Context) -> None:
     """Run the channels' digest schedules until stopped (the Procfile's clock process)."""
-    settings = context.settings
     client = _web_client(context)
     with context.store() as store:
-        scheduler = DigestScheduler.from_settings(
-            store, settings, scheduled_digests(store, settings, client)
-        )
-        deliverer = Deliverer(store, client)
-        deliverer.recover()  # digests a crash or an outage left unfinished
-        scheduler.start()
-        scheduler.apscheduler.add_job(
-            deliverer.recover,
-            "interval",
-            seconds=settings.schedule_refresh_seconds,
-            id="recover-unfinished-digests",
-            coalesce=True,
-            max_instances=1,
-        )
+        scheduler = start_clock(store, context.settings, client)
         _err.print(f"sitrep clock: {len(scheduler.jobs())} schedules; stop with Ctrl-C")
         stop = threading.Event()
         for signal_number in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signal_number, lambda *_: stop.set())
         stop.wait()
         scheduler.shutdown()
+
+
+@cli.command("serve")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    envvar="PORT",
+    default=3000,
+    show_default=True,
+    help="Port to listen on (also $PORT).",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")  # noqa: S104 (a web process serves every interface)
+@click.pass_obj
+def serve_command(context: _Context, port: int, host: str) -> None:
+    """Run the Slack app in HTTP mode (the Procfile's web process).
+
+    Slack sends events, slash commands and button clicks to POST /slack/events;
+    GET /healthz answers "ok". Needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.
+    """
+    from bot.serve import HTTP_VARIABLES, missing_variables, serve_http
+
+    settings = context.settings
+    _require_variables(missing_variables(settings, HTTP_VARIABLES), "serve")
+    with context.store():
+        pass  # opened once here, so a store problem stops the command before any worker starts
+    _err.print(f"sitrep serve: listening on {host}:{port}; Slack posts to /slack/events")
+    serve_http(settings, lambda: context.extractor, host=host, port=port)
+
+
+@cli.command("run")
+@click.pass_obj
+def run_command(context: _Context) -> None:
+    """Run the Slack app over Socket Mode, with the digest schedules (no public URL needed).
+
+    Needs SLACK_APP_TOKEN (an app-level token with connections:write) and SLACK_BOT_TOKEN.
+    """
+    from bot.serve import SOCKET_MODE_VARIABLES, missing_variables, run_socket_mode
+
+    settings = context.settings
+    _require_variables(missing_variables(settings, SOCKET_MODE_VARIABLES), "run")
+    extractor = context.extractor
+    with context.store() as store:
+        _err.print("sitrep run: connecting to Slack over Socket Mode; stop with Ctrl-C")
+        run_socket_mode(settings, store, extractor)
+
+
+def _require_variables(missing: list[str], command: str) -> None:
+    if missing:
+        _fail(
+            f"`sitrep {command}` needs {' and '.join(missing)} in the environment; "
+            'README.md, "Running the Slack app", says where to find them'
+        )
 
 
 @cli.group("db")

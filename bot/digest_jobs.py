@@ -8,7 +8,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 
 from bot.delivery import Deliverer, DeliveryResult
-from bot.scheduler import RunDigest
+from bot.scheduler import DigestScheduler, RunDigest
 from digests.channel_digest import prepare_digest
 from digests.schedules import ScheduleSpec, period_key
 from digests.settings import Settings
@@ -77,3 +77,22 @@ def scheduled_digests(store: Store, settings: Settings, client: WebClient) -> Ru
             )
 
     return run
+
+
+def start_clock(store: Store, settings: Settings, client: WebClient) -> DigestScheduler:
+    """The digest schedules, as `sitrep clock` runs them: recover, schedule, keep recovering."""
+    scheduler = DigestScheduler.from_settings(
+        store, settings, scheduled_digests(store, settings, client)
+    )
+    deliverer = Deliverer(store, client)
+    deliverer.recover()  # digests a crash or an outage left unfinished
+    scheduler.start()
+    scheduler.apscheduler.add_job(
+        deliverer.recover,
+        "interval",
+        seconds=settings.schedule_refresh_seconds,
+        id="recover-unfinished-digests",
+        coalesce=True,
+        max_instances=1,
+    )
+    return scheduler

@@ -91,10 +91,21 @@ _STOPWORDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """The documents ingested after `start` and up to `end`."""
+    """The documents ingested after `start` and up to `end`, both held in UTC.
+
+    The store compares times as written (SQLite keeps no offset), so a window made in
+    a schedule's zone ("09:00 Asia/Karachi") is turned into UTC here, once.
+    """
 
     start: datetime
     end: datetime
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value: datetime = getattr(self, name)
+            if value.tzinfo is None:
+                raise ValueError(f"a window's {name} needs a time zone: {value.isoformat()}")
+            object.__setattr__(self, name, value.astimezone(UTC))
 
 
 class WindowError(ValueError):
@@ -411,6 +422,60 @@ def _claim_views(
             )
         )
     return views
+
+
+def load_claim_views(session: Session, claim_ids: Sequence[int]) -> list[ClaimView]:
+    """Claims by id, whole: the groups they are about, the group speaking, and the claims
+    corroborating or disputing them; in the order given, ids not in the store left out."""
+    ids = list(dict.fromkeys(claim_ids))
+    if not ids:
+        return []
+    about: dict[int, list[str]] = defaultdict(list)
+    for claim_id, name in session.execute(
+        select(ClaimGroup.claim_id, Group.name)
+        .join(Group, Group.id == ClaimGroup.group_id)
+        .where(ClaimGroup.claim_id.in_(ids))
+    ):
+        about[claim_id].append(name)
+    rows = {
+        row.id: row
+        for row in session.execute(
+            select(
+                Claim.id, Claim.document_id, Claim.stance, Claim.claimant, Claim.claimant_org
+            ).where(Claim.id.in_(ids))
+        )
+    }
+    found = [rows[claim_id] for claim_id in ids if claim_id in rows]
+    speakers = {name for row in found for name in (row.claimant, row.claimant_org) if name}
+    groups = _groups(session, speakers)
+    # The ranking flags (evidence, numbers, hedges) are unused here: _claim_views reads
+    # only the id, the groups and the speaker of each _Ranked.
+    ranked = [
+        _with_speaker(
+            _Ranked(
+                row.id,
+                row.document_id,
+                row.stance,
+                row.claimant,
+                row.claimant_org,
+                False,
+                False,
+                False,
+                tuple(sorted(about[row.id])),
+            ),
+            groups,
+        )
+        for row in found
+    ]
+    documents = {
+        row.id: SourceRef(row.id, row.title, row.outlet, row.url)
+        for row in session.execute(
+            select(Document.id, Document.title, Document.outlet, Document.url).where(
+                Document.id.in_({row.document_id for row in found})
+            )
+        )
+    }
+    return _claim_views(session, ranked, documents)
 
 
 def _links(session: Session, claim_ids: list[int]) -> dict[int, dict[str, list[LinkedClaim]]]:

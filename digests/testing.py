@@ -30,6 +30,7 @@ __all__ = [
     "EphemeralMessage",
     "PostedMessage",
     "RecordedCall",
+    "ResponseUrlMessage",
     "SlackStandIn",
     "StandInUser",
     "block_kit_problems",
@@ -40,6 +41,7 @@ _MESSAGE_BLOCK_LIMIT = 50
 _VIEW_BLOCK_LIMIT = 100
 _MESSAGE_TEXT_LIMIT = 40_000
 _JSON_FIELDS = ("blocks", "metadata", "view", "attachments")
+_RESPONSE_URL_PATH = "/response_url/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,18 @@ class EphemeralMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class ResponseUrlMessage:
+    """What an app sent to a response_url (Bolt's `respond`): one per POST."""
+
+    name: str  # the part of the URL after /response_url/
+    text: str
+    blocks: tuple[dict[str, Any], ...] = ()
+    response_type: str | None = None  # "ephemeral" (Slack's default) or "in_channel"
+    replace_original: bool | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class _Fault:
     """How to misbehave on one call."""
 
@@ -134,6 +148,7 @@ class _State:
     calls: list[RecordedCall] = field(default_factory=list)
     messages: dict[str, list[PostedMessage]] = field(default_factory=lambda: defaultdict(list))
     ephemeral: list[EphemeralMessage] = field(default_factory=list)
+    responses: list[ResponseUrlMessage] = field(default_factory=list)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     faults: dict[str, deque[_Fault | None]] = field(default_factory=lambda: defaultdict(deque))
@@ -220,6 +235,11 @@ class SlackStandIn:
         if self._server is None:
             raise RuntimeError("the Slack stand-in is not running; use it in a `with` block")
         return f"http://{_HOST}:{self._server.server_address[1]}/api/"
+
+    def response_url(self, name: str = "command") -> str:
+        """A response_url to put in a slash command or action payload; what the app sends
+        to it is in `responses(name)`."""
+        return f"{self.base_url.removesuffix('/api/')}/response_url/{name}"
 
     # --- set-up --------------------------------------------------------------
 
@@ -329,6 +349,11 @@ class SlackStandIn:
     def ephemeral(self, channel: str | None = None) -> list[EphemeralMessage]:
         with self._lock:
             return [m for m in self._state.ephemeral if channel is None or m.channel == channel]
+
+    def responses(self, name: str | None = None) -> list[ResponseUrlMessage]:
+        """What was sent to response_urls (all, or those of `name`), oldest first."""
+        with self._lock:
+            return [r for r in self._state.responses if name is None or r.name == name]
 
     def home_view(self, user_id: str) -> dict[str, Any] | None:
         """The App Home view last published for `user_id`."""
@@ -783,11 +808,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         slack = self.server.stand_in
         url = urlsplit(self.path)
-        if not url.path.startswith("/api/"):
+        if not url.path.startswith(("/api/", _RESPONSE_URL_PATH)):
             self._send(HTTPStatus.NOT_FOUND, {"ok": False, "error": "unknown_method"})
             return
         method = url.path.removeprefix("/api/")
         headers = {name.lower(): value for name, value in self.headers.items()}
+        if url.path.startswith(_RESPONSE_URL_PATH):
+            self._response_url(slack, url.path.removeprefix(_RESPONSE_URL_PATH), headers)
+            return
         args = {**dict(parse_qsl(url.query)), **self._body_args(headers)}
         for name in _JSON_FIELDS:
             if isinstance(args.get(name), str):
@@ -800,6 +828,34 @@ class _Handler(BaseHTTPRequestHandler):
             return
         slack._record(RecordedCall(method, args, headers, fault.label))
         self._misbehave(slack, fault, method, args, headers)
+
+    def _response_url(self, slack: SlackStandIn, name: str, headers: dict[str, str]) -> None:
+        """A POST to a response_url: JSON in, plain "ok" out, as Slack answers."""
+        payload = self._body_args(headers) if self.command == "POST" else {}
+        fault = slack._take_fault("response_url")
+        label = "ok" if fault is None else fault.label
+        slack._record(RecordedCall("response_url", {"name": name, **payload}, headers, label))
+        if fault is not None and fault.error is None:
+            self._misbehave(slack, fault, "response_url", payload, headers)
+            return
+        if fault is None:
+            message = ResponseUrlMessage(
+                name=name,
+                text=str(payload.get("text") or ""),
+                blocks=tuple(payload.get("blocks") or ()),
+                response_type=payload.get("response_type"),
+                replace_original=payload.get("replace_original"),
+                payload=payload,
+            )
+            with slack._lock:
+                slack._state.responses.append(message)
+        data = (fault.error if fault is not None and fault.error else "ok").encode()
+        status = HTTPStatus.OK if fault is None else HTTPStatus.NOT_FOUND
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _misbehave(
         self,

@@ -155,3 +155,17 @@ def test_bad_since_says_what_works(text: str) -> None:
     with pytest.raises(WindowError) as caught:
         parse_since(text, NOW)
     assert "24h" in str(caught.value) or "future" in str(caught.value)
+
+
+def test_a_window_in_another_zone_means_the_same_instants(
+    store: Store, add_document, make_claim
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    add_document(make_claim("Army", "accusation", "The BLA attacked a convoy", (BLA,)))
+    karachi = ZoneInfo("Asia/Karachi")
+    local = Window(WINDOW.start.astimezone(karachi), WINDOW.end.astimezone(karachi))
+    assert local.start == WINDOW.start and local.start.tzinfo == UTC
+    assert compose_digest(store, channel_id="C1", window=local).documents == 1
+    with pytest.raises(ValueError, match="needs a time zone"):
+        Window(datetime(2026, 11, 1), NOW)

@@ -210,3 +210,25 @@ class SeenEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+
+
+class SitrepPost(Base):
+    """A message sitrep posted outside a digest (an answer), and the thread it belongs to,
+    so that a reply in that thread is known to be a follow-up question."""
+
+    __tablename__ = "sitrep_posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(40))
+    channel_id: Mapped[str] = mapped_column(String(40))
+    ts: Mapped[str] = mapped_column(String(40))  # the message sitrep posted
+    thread_ts: Mapped[str] = mapped_column(String(40))  # the thread it is in (its root)
+    kind: Mapped[str] = mapped_column(String(20))  # "answer"
+    question: Mapped[str] = mapped_column(Text)  # what it answered
+    run_id: Mapped[int | None] = mapped_column(Integer)  # the digest whose thread it is in
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    __table_args__ = (
+        UniqueConstraint("channel_id", "ts"),
+        Index("ix_sitrep_posts_thread", "channel_id", "thread_ts"),
+    )

@@ -1,0 +1,54 @@
+"""The Slack app: build a Bolt App from the settings and register sitrep's listeners.
+
+Request verification (the X-Slack-Signature check) stays on: Bolt's default. Listeners
+ack first and do their work after the ack (Bolt runs them in its thread pool while the
+HTTP answer goes back to Slack), so every request is acknowledged within three seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.listeners import register_listeners
+from bot.services import Services, utc_now
+from bot.slack_client import make_web_client
+from digests.channel_digest import template_environment
+from digests.extract.pipeline import Extractor
+from digests.settings import Settings
+from digests.store.engine import Store
+
+
+def build_app(
+    settings: Settings,
+    store: Store,
+    extractor: Extractor,
+    *,
+    client: WebClient | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> App:
+    """A Bolt App for the workspace of settings.slack_bot_token, with sitrep's listeners.
+
+    `client` defaults to bot/slack_client's (SLACK_API_BASE_URL, rate limits retried).
+    Building calls auth.test once, so a wrong token or base URL shows at start.
+    """
+    secret = settings.slack_signing_secret
+    app = App(
+        name="sitrep",
+        client=client or make_web_client(settings),
+        signing_secret=secret.get_secret_value() if secret is not None else "",
+        logger=logging.getLogger("sitrep.slack"),
+    )
+    services = Services(
+        settings=settings,
+        store=store,
+        extractor=extractor,
+        environment=template_environment(settings),
+        clock=clock,
+    )
+    register_listeners(app, services)
+    return app

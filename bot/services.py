@@ -1,0 +1,28 @@
+"""What sitrep's listeners use, handed to them when they are registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from jinja2 import Environment
+
+from digests.extract.pipeline import Extractor
+from digests.settings import Settings
+from digests.store.engine import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    """The settings, the store, the extractor (its watchlist), the templates and a clock."""
+
+    settings: Settings
+    store: Store
+    extractor: Extractor
+    environment: Environment
+    clock: Callable[[], datetime] = utc_now

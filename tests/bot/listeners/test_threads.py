@@ -1,0 +1,101 @@
+"""Follow-up questions: thread replies under sitrep's posts and @sitrep mentions, routed
+with their context, answered once however often Slack delivers them."""
+
+from __future__ import annotations
+
+from digests.store.posts import find_thread_post
+
+BOT = "U0SITREP"  # the stand-in's bot user
+
+
+def _post_digest(bot) -> str:
+    assert "Posted" in bot.ask("/digest", "now")
+    [digest] = bot.slack.top_level("C0DIGEST")
+    return digest.ts
+
+
+def _message(text: str, *, ts: str, thread_ts: str | None = None, **extra) -> dict:
+    event = {"type": "message", "channel": "C0DIGEST", "user": "U0READER", "text": text, "ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return {**event, **extra}
+
+
+def _replies_from_sitrep(bot, thread_ts: str) -> list:
+    return [m for m in bot.slack.thread("C0DIGEST", thread_ts) if m.user == BOT]
+
+
+def test_reply_in_a_digest_thread_is_routed_to_its_digest(bot, as_slack) -> None:
+    digest_ts = _post_digest(bot)
+    already = len(_replies_from_sitrep(bot, digest_ts))  # the digest's own thread replies
+    response = bot.event(_message("who said that?", ts="1900000000.000100", thread_ts=digest_ts))
+    assert response.status == 200
+    replies = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
+    [answer] = replies
+    assert "who said that?" in answer.text
+    assert "this thread belongs to the digest of" in answer.text
+    assert "<#C0DIGEST>" in answer.text
+    assert answer.unfurl_links is False
+
+
+def test_the_same_event_redelivered_is_answered_once(bot, as_slack) -> None:
+    digest_ts = _post_digest(bot)
+    already = len(_replies_from_sitrep(bot, digest_ts))
+    event = _message("source?", ts="1900000000.000200", thread_ts=digest_ts)
+    bot.event(event, event_id="Ev0SAME")
+    as_slack.wait_for(lambda: len(_replies_from_sitrep(bot, digest_ts)) > already)
+    assert bot.event(event, event_id="Ev0SAME", retry=1).status == 200
+    assert bot.event(event, event_id="Ev0SAME", retry=2).status == 200
+    bot.event(_message("is that disputed?", ts="1900000000.000300", thread_ts=digest_ts))
+    as_slack.wait_for(lambda: len(_replies_from_sitrep(bot, digest_ts)) >= already + 2)
+    replies = _replies_from_sitrep(bot, digest_ts)[already:]
+    assert ["source?" in r.text for r in replies] == [True, False]
+
+
+def test_mention_anywhere_is_answered_in_its_thread_and_then_followed(bot, as_slack) -> None:
+    bot.event(
+        {
+            "type": "app_mention",
+            "channel": "C0DIGEST",
+            "user": "U0READER",
+            "text": f"<@{BOT}> who says India backs the BLA?",
+            "ts": "1900000000.000400",
+        }
+    )
+    [answer] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, "1900000000.000400"))
+    assert "who says India backs the BLA?" in answer.text
+    assert f"<@{BOT}>" not in answer.text
+    assert find_thread_post(bot.store, "C0DIGEST", "1900000000.000400") is not None
+    # A plain reply in that thread is now a follow-up about sitrep's answer.
+    bot.event(_message("and the TTP?", ts="1900000000.000500", thread_ts="1900000000.000400"))
+    replies = as_slack.wait_for(lambda: _replies_from_sitrep(bot, "1900000000.000400")[1:])
+    assert "sitrep's answer to" in replies[0].text
+
+
+def test_ignored_messages(bot) -> None:
+    digest_ts = _post_digest(bot)
+    before = len(bot.slack.posted("C0DIGEST"))
+    ignored = [
+        _message("not in a thread", ts="1900000000.000600"),
+        _message("someone else's thread", ts="1900000000.000700", thread_ts="1800000000.000001"),
+        _message("a bot", ts="1900000000.000800", thread_ts=digest_ts, bot_id="B0OTHER"),
+        _message("edited", ts="1900000000.000900", thread_ts=digest_ts, subtype="message_changed"),
+        # Mentions sitrep: the app_mention event answers it, not this one.
+        _message(f"<@{BOT}> hi", ts="1900000000.001000", thread_ts=digest_ts),
+    ]
+    for event in ignored:
+        assert bot.event(event).status == 200
+    import time
+
+    time.sleep(0.5)  # give a wrong answer time to arrive
+    assert len(bot.slack.posted("C0DIGEST")) == before
+
+
+def test_hostile_question_is_escaped_in_the_answer(bot, as_slack) -> None:
+    digest_ts = _post_digest(bot)
+    already = len(_replies_from_sitrep(bot, digest_ts))
+    hostile = "<!channel> see <https://evil.example|bbc.com> & more"
+    bot.event(_message(hostile, ts="1900000000.001100", thread_ts=digest_ts))
+    [answer] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
+    assert "<!channel>" not in answer.text and "<https://evil" not in answer.text
+    assert "&lt;!channel&gt;" in answer.text
