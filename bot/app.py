@@ -30,11 +30,14 @@ def build_app(
     *,
     client: WebClient | None = None,
     clock: Callable[[], datetime] = utc_now,
+    process_before_response: bool = False,
 ) -> App:
     """A Bolt App for the workspace of settings.slack_bot_token, with sitrep's listeners.
 
     `client` defaults to bot/slack_client's (SLACK_API_BASE_URL, rate limits retried).
     Building calls auth.test once, so a wrong token or base URL shows at start.
+    `process_before_response` finishes every listener before the request is answered:
+    right for the local shell workspace, which shows each answer as it is typed.
     """
     secret = settings.slack_signing_secret
     app = App(
@@ -42,6 +45,7 @@ def build_app(
         client=client or make_web_client(settings),
         signing_secret=secret.get_secret_value() if secret is not None else "",
         logger=logging.getLogger("sitrep.slack"),
+        process_before_response=process_before_response,
     )
     services = Services(
         settings=settings,

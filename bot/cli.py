@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from bot.cli_schedules import LOCAL_TEAM, schedule_group
 from bot.delivery import Deliverer, DeliveryRefused, DeliveryResult
 from bot.digest_jobs import manual_period, post_digest, start_clock
+from bot.shell import interactive_lines, run_lines, script_lines, shell_workspace
 from bot.slack_client import make_web_client
 from digests.channel_digest import prepare_digest
 from digests.compose import WindowError, parse_since
@@ -31,7 +32,7 @@ from digests.extract.pipeline import Extractor, extraction_to_json, load_extract
 from digests.extract.watchlist import WatchlistError
 from digests.ingest import IngestOutcome, IngestSummary, ingest, reextract
 from digests.plaintext import message_to_text
-from digests.resources import example_documents_dir
+from digests.resources import demo_script, example_documents_dir
 from digests.schedules import describe
 from digests.settings import Settings, SettingsError, load_settings
 from digests.store.documents import (
@@ -563,8 +564,8 @@ def db_upgrade_command(context: _Context) -> None:
 @cli.command("demo")
 @click.pass_obj
 def demo_command(context: _Context) -> None:
-    """Ingest the example documents into a fresh demo store, show what is there and the
-    digest a channel would get."""
+    """Ingest the example documents into a fresh demo store, then play a short session in
+    the local shell workspace: a digest, a question in its thread, /group, /claim."""
     settings = context.settings
     assert settings.data_dir is not None
     demo_path = settings.data_dir / "demo.db"
@@ -579,14 +580,36 @@ def demo_command(context: _Context) -> None:
         _print_status(store)
         _out.print()
         _print_documents(recent_documents(store, 20))
-        prepared = prepare_digest(
-            store, settings, team_id=LOCAL_TEAM, channel_id=None, now=datetime.now(UTC)
+        _out.print(
+            "\nNow the local shell workspace (`sitrep shell`), typing examples/demo-shell.txt:"
         )
-    if prepared.rendered is not None:
-        _out.print("\nThe digest a channel would get now (`sitrep digest --preview`):\n")
-        _out.print(message_to_text(prepared.rendered.main), markup=False)
+        with shell_workspace(settings, store, context.extractor, _out) as workspace:
+            run_lines(workspace, script_lines(demo_script()), echo=True)
     if summary.failed:
         sys.exit(EXIT_SOME_FAILED)
+
+
+@cli.command("shell")
+@click.option(
+    "--script",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run the lines of FILE as if typed, then stop.",
+)
+@click.pass_obj
+def shell_command(context: _Context, script: Path | None) -> None:
+    """sitrep's Slack app in this terminal, on your store, with no Slack workspace needed.
+
+    Type slash commands (/digest now, /group TTP, /claim words), `> question` to reply in
+    the thread of sitrep's last post, `@sitrep question`, or `click 1` for a button.
+    """
+    with (
+        context.store() as store,
+        shell_workspace(context.settings, store, context.extractor, _out) as workspace,
+    ):
+        if script is not None:
+            run_lines(workspace, script_lines(script), echo=True)
+        else:
+            run_lines(workspace, interactive_lines(_out), echo=False)
 
 
 cli.add_command(schedule_group)

@@ -29,16 +29,30 @@ EMOJI = {
     ":white_check_mark:": "✅",
     ":mag:": "🔍",
     ":question:": "❓",
+    ":arrow_forward:": "▶️",
+    ":calendar:": "📅",
+    ":chart_with_upwards_trend:": "📈",
+    ":double_vertical_bar:": "⏸️",
+    ":hourglass:": "⌛",
+    ":inbox_tray:": "📥",
+    ":information_source:": "ℹ️",
+    ":no_entry:": "⛔",
+    ":see_no_evil:": "🙈",
+    ":x:": "❌",
 }
 _EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^|>]+)>")
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+_USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 def mrkdwn_to_text(text: str) -> str:
     """Readable text from Slack mrkdwn: links as "title (url)", emoji as characters."""
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     text = _BARE_LINK.sub(lambda m: m.group(1), text)
+    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1).lower()), text)
+    text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
     text = _EMOJI_CODE.sub(lambda m: EMOJI.get(m.group(0), m.group(0)), text)
     # Entities last, so escaped text never turns into a link above.
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -27,3 +27,8 @@ def config_dir() -> Path:
 def example_documents_dir() -> Path:
     """The documents the demo ingests."""
     return _data_path("examples/documents")
+
+
+def demo_script() -> Path:
+    """The lines the demo types into the shell workspace."""
+    return _data_path("examples/demo-shell.txt")

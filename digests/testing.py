@@ -13,24 +13,28 @@ and `sitrep shell` point slack_sdk's own client at it, so they exercise real HTT
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import itertools
 import json
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 __all__ = [
     "EphemeralMessage",
     "PostedMessage",
     "RecordedCall",
     "ResponseUrlMessage",
+    "SlackRequests",
     "SlackStandIn",
     "StandInUser",
     "block_kit_problems",
@@ -905,3 +909,104 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client hung up first (it timed out): nothing to tell it
+
+
+# --- Requests as Slack sends them ------------------------------------------------
+
+
+@dataclass
+class SlackRequests:
+    """Slash commands, events and button clicks as Slack sends them to an app: bodies and
+    headers signed with the signing secret (X-Slack-Signature v0), so the app's request
+    verification stays on for the tests and the local shell workspace alike."""
+
+    signing_secret: str
+    team_id: str = "T0SITREP"
+    api_app_id: str = "A0SITREP"
+    bot_user_id: str = "U0SITREP"
+    _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def signature(self, body: str, timestamp: str) -> str:
+        base = f"v0:{timestamp}:{body}".encode()
+        return "v0=" + hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+
+    def headers(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        retry: int | None = None,
+    ) -> dict[str, str]:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": self.signature(body, stamp),
+        }
+        if retry is not None:
+            headers["X-Slack-Retry-Num"] = str(retry)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
+        return headers
+
+    def command_body(
+        self, command: str, text: str, *, user: str, channel: str, response_url: str
+    ) -> str:
+        return urlencode(
+            {
+                "token": "unused",
+                "team_id": self.team_id,
+                "team_domain": "sitrep",
+                "channel_id": channel,
+                "channel_name": channel.lower(),
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": command,
+                "text": text,
+                "response_url": response_url,
+                "trigger_id": f"{next(self._numbers)}.1.1",
+                "api_app_id": self.api_app_id,
+            }
+        )
+
+    def event_body(self, event: dict[str, Any], *, event_id: str | None = None) -> str:
+        number = next(self._numbers)
+        return json.dumps(
+            {
+                "token": "unused",
+                "team_id": self.team_id,
+                "api_app_id": self.api_app_id,
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{number:08d}",
+                "event_time": int(time.time()),
+                "event": {"channel_type": "channel", **event},
+                "authorizations": [
+                    {"team_id": self.team_id, "user_id": self.bot_user_id, "is_bot": True}
+                ],
+            }
+        )
+
+    def action_body(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str,
+        channel: str,
+        response_url: str,
+        block_id: str = "b",
+    ) -> str:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": self.team_id, "domain": "sitrep"},
+            "user": {"id": user, "team_id": self.team_id},
+            "api_app_id": self.api_app_id,
+            "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
+            "channel": {"id": channel, "name": channel.lower()},
+            "trigger_id": f"{next(self._numbers)}.1.1",
+            "response_url": response_url,
+            "actions": [
+                {"type": "button", "action_id": action_id, "block_id": block_id, "value": value}
+            ],
+        }
+        return urlencode({"payload": json.dumps(payload)})

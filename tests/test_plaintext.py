@@ -42,3 +42,25 @@ def test_blocks_as_lines() -> None:
 
 def test_a_message_without_blocks_shows_its_text() -> None:
     assert message_to_text(SlackMessage(text="plain &amp; simple")) == "plain & simple"
+
+
+def test_channel_and_user_mentions_read_as_names() -> None:
+    assert (
+        mrkdwn_to_text("in <#C0LOCAL> by <@U0ADMIN> and <#C1|desk>")
+        == "in #c0local by @U0ADMIN and #desk"
+    )
+
+
+def test_every_emoji_sitrep_templates_use_has_a_character() -> None:
+    import re
+    from pathlib import Path
+
+    from digests.plaintext import EMOJI
+
+    templates = Path(__file__).parents[1] / "digests" / "templates"
+    used = {
+        code
+        for path in templates.glob("*.j2")
+        for code in re.findall(r":[a-z_]+:", path.read_text())
+    }
+    assert used <= set(EMOJI), sorted(used - set(EMOJI))

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import time
-import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import count
@@ -25,7 +21,7 @@ from digests.ingest import ingest
 from digests.resources import config_dir, example_documents_dir
 from digests.settings import Settings
 from digests.store.engine import Store, open_store
-from digests.testing import SlackStandIn, StandInUser
+from digests.testing import SlackRequests, SlackStandIn, StandInUser
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0SITREP"
@@ -43,78 +39,38 @@ USERS = (
 _event_numbers = count(1)
 
 
+REQUESTS = SlackRequests(SIGNING_SECRET, team_id=TEAM)
+
+
 def signature(body: str, timestamp: str, secret: str = SIGNING_SECRET) -> str:
     """X-Slack-Signature: v0= HMAC-SHA256 of "v0:{timestamp}:{body}" with the signing secret."""
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
-    return "v0=" + digest.hexdigest()
+    return SlackRequests(secret).signature(body, timestamp)
 
 
 def signed_headers(
     body: str, content_type: str, *, timestamp: int | None = None, retry: int | None = None
 ) -> dict[str, str]:
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    headers = {
-        "Content-Type": content_type,
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": signature(body, stamp),
-    }
-    if retry is not None:
-        headers["X-Slack-Retry-Num"] = str(retry)
-        headers["X-Slack-Retry-Reason"] = "http_timeout"
-    return headers
+    return REQUESTS.headers(body, content_type, timestamp=timestamp, retry=retry)
 
 
 def command_body(
     command: str, text: str, response_url: str, *, user: str = ADMIN, channel: str = CHANNEL
 ) -> str:
-    return urllib.parse.urlencode(
-        {
-            "token": "unused",
-            "team_id": TEAM,
-            "team_domain": "sitrep-test",
-            "channel_id": channel,
-            "channel_name": "digest",
-            "user_id": user,
-            "user_name": "someone",
-            "command": command,
-            "text": text,
-            "response_url": response_url,
-            "trigger_id": "1.2.3",
-            "api_app_id": "A0SITREP",
-        }
+    return REQUESTS.command_body(
+        command, text, user=user, channel=channel, response_url=response_url
     )
 
 
 def event_body(event: dict[str, Any], *, event_id: str | None = None) -> str:
-    return json.dumps(
-        {
-            "token": "unused",
-            "team_id": TEAM,
-            "api_app_id": "A0SITREP",
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_event_numbers):08d}",
-            "event_time": int(time.time()),
-            "event": {"channel_type": "channel", **event},
-            "authorizations": [{"team_id": TEAM, "user_id": "U0SITREP", "is_bot": True}],
-        }
-    )
+    return REQUESTS.event_body(event, event_id=event_id)
 
 
 def action_body(
     action_id: str, value: str, response_url: str, *, user: str = ADMIN, channel: str = CHANNEL
 ) -> str:
-    payload = {
-        "type": "block_actions",
-        "team": {"id": TEAM, "domain": "sitrep-test"},
-        "user": {"id": user, "team_id": TEAM},
-        "api_app_id": "A0SITREP",
-        "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
-        "channel": {"id": channel, "name": "digest"},
-        "trigger_id": "1.2.3",
-        "response_url": response_url,
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value}],
-    }
-    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+    return REQUESTS.action_body(
+        action_id, value, user=user, channel=channel, response_url=response_url
+    )
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 10.0) -> Any:

@@ -1,0 +1,433 @@
+"""Group profiles (/group NAME) and a group's claims ("All claims"), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select
+
+from digests.compose import STANCE_ORDER
+from digests.extract.watchlist import load_watchlist
+from digests.messages import SlackMessage
+from digests.plaintext import message_to_text
+from digests.profiles import (
+    GroupNotFound,
+    GroupProfile,
+    group_claims,
+    group_profile,
+    render_group_claims,
+    render_group_not_found,
+    render_group_profile,
+    suggest_groups,
+)
+from digests.render import MAX_BLOCKS, MAX_HEADER_CHARS, MAX_SECTION_CHARS, make_environment
+from digests.store.engine import Store
+from digests.store.extractions import sync_watchlist
+from digests.store.groups import all_groups
+from digests.store.models import Group, Mention
+
+WATCHLIST = load_watchlist(Path(__file__).resolve().parents[1] / "config" / "groups.yaml")
+ENVIRONMENT = make_environment()
+NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+TTP = "Tehrik-i-Taliban Pakistan"
+BLA = "Baloch Liberation Army"
+ISKP = "Islamic State Khorasan Province"
+MAJEED = "Majeed Brigade"
+HOSTILE = "<!channel> <!here> <@U123> <https://evil.example|click>"
+
+
+@pytest.fixture
+def watched(store: Store) -> Store:
+    """The store with the watchlist's groups in it, as ingesting leaves it."""
+    with store.session(write=True) as session:
+        sync_watchlist(session, WATCHLIST)
+    return store
+
+
+def profile_of(store: Store, query: str) -> GroupProfile:
+    result = group_profile(store, query, WATCHLIST, now=NOW)
+    assert isinstance(result, GroupProfile), result
+    return result
+
+
+def text_fields(value: Any) -> Iterator[str]:
+    """Every string Slack shows: each "text" of a block, element or button label."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "text" and isinstance(item, str):
+                yield item
+            else:
+                yield from text_fields(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from text_fields(item)
+
+
+def assert_within_slack_limits(message: SlackMessage) -> None:
+    assert message.text.strip()
+    assert len(message.text) <= 4000
+    assert 0 < len(message.blocks) <= MAX_BLOCKS
+    for block in message.blocks:
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= MAX_HEADER_CHARS
+        if block["type"] == "section":
+            assert 0 < len(block["text"]["text"]) <= MAX_SECTION_CHARS
+        for element in block.get("elements", []):
+            if element.get("type") == "button":
+                assert len(element["value"]) <= 2000
+                assert len(element["text"]["text"]) <= 75
+    json.dumps(message.as_payload())  # what chat.postMessage is sent
+
+
+def buttons(message: SlackMessage) -> dict[str, str]:
+    return {
+        element["action_id"]: element["value"]
+        for block in message.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+
+
+# --- finding the group ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["TTP", "ttp", "pakistani taliban", "Tehreek-e-Taliban Pakistan", f"  {TTP} "]
+)
+def test_profile_by_any_name(watched: Store, add_document, make_claim, query: str) -> None:
+    add_document(make_claim("Army", "accusation", "The TTP attacked a checkpost", (TTP,)))
+    profile = profile_of(watched, query)
+    assert (profile.name, profile.short, profile.kind) == (TTP, "TTP", "jihadist")
+    assert profile.on_watchlist
+    assert "Pakistani Taliban" in profile.aliases
+    assert "TTP" not in profile.aliases  # the short name is shown as such, not as an alias
+
+
+def test_misspelt_names_get_suggestions(watched: Store) -> None:
+    result = group_profile(watched, "Tehrik-e-Talban", WATCHLIST, now=NOW)
+    assert isinstance(result, GroupNotFound)
+    assert result.query == "Tehrik-e-Talban"
+    assert result.suggestions[0] == TTP
+    assert 0 < len(result.suggestions) <= 3
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Baloch Liberaton Army", BLA),  # a typo
+        ("baloch army", BLA),  # words of the name, not all of them
+        ("Lashkar", "Lashkar-e-Taiba"),  # the start of several names
+        ("majeed", MAJEED),
+    ],
+)
+def test_did_you_mean_finds_prefixes_and_word_sets(
+    watched: Store, query: str, expected: str
+) -> None:
+    result = group_profile(watched, query, WATCHLIST, now=NOW)
+    assert isinstance(result, GroupNotFound)
+    assert expected in result.suggestions
+
+
+def test_unknown_and_empty_queries(watched: Store) -> None:
+    assert group_profile(watched, "xyzzy plover", WATCHLIST, now=NOW) == GroupNotFound(
+        "xyzzy plover", ()
+    )
+    assert group_profile(watched, "", WATCHLIST, now=NOW) == GroupNotFound("", ())
+    assert group_profile(watched, "   ", WATCHLIST, now=NOW) == GroupNotFound("", ())
+
+
+def test_suggestions_cover_groups_found_in_documents(store: Store, add_document) -> None:
+    add_document(groups=("Jaffar Liberation Front",))
+    assert suggest_groups("Jafar Liberation Front", all_groups(store)) == [
+        "Jaffar Liberation Front"
+    ]
+
+
+def test_watchlist_group_not_yet_stored_has_an_empty_profile(store: Store) -> None:
+    # A fresh store: nothing ingested, the watchlist never synced into it.
+    profile = profile_of(store, "BLA")
+    assert profile.name == BLA
+    assert (profile.documents_7d, profile.documents_total) == (0, 0)
+    assert profile.first_seen is None and profile.claims_by_stance == ()
+    assert "has wing Majeed Brigade" in profile.relations
+
+
+def test_group_first_found_in_documents(store: Store, add_document, make_claim) -> None:
+    add_document(make_claim("Police", "statement", "The Front met", ("Jaffar Liberation Front",)))
+    profile = profile_of(store, "jaffar liberation front")
+    assert profile.name == "Jaffar Liberation Front"
+    assert not profile.on_watchlist
+    assert profile.relations == ()
+
+
+# --- what the profile holds -------------------------------------------------------------
+
+
+def test_relations_read_both_ways(watched: Store) -> None:
+    assert "has wing Majeed Brigade" in profile_of(watched, "BLA").relations
+    assert profile_of(watched, "Majeed Brigade").relations == ("wing of Baloch Liberation Army",)
+    ttp = profile_of(watched, "TTP").relations
+    assert "has faction Jamaat-ul-Ahrar" in ttp
+    assert profile_of(watched, "Hizb-ul-Ahrar").relations == ("splinter of Jamaat-ul-Ahrar",)
+
+
+def test_documents_seen_in_the_last_7_days_and_all_time(
+    watched: Store, add_document, make_claim
+) -> None:
+    for days in (1, 3, 10, 40):
+        add_document(groups=(TTP,), ingested_at=NOW - timedelta(days=days))
+    add_document(groups=(BLA,), ingested_at=NOW - timedelta(days=2))
+    # A document that only refers back to the TTP ("the group") does not count.
+    referring = add_document(groups=(BLA,), ingested_at=NOW - timedelta(hours=1))
+    with watched.session() as session:
+        ttp_id = session.scalar(select(Group.id).where(Group.name == TTP))
+        session.execute(
+            insert(Mention).values(
+                document_id=referring,
+                group_id=ttp_id,
+                surface="the group",
+                start=0,
+                end=9,
+                via="anaphora",
+            )
+        )
+    profile = profile_of(watched, "TTP")
+    assert (profile.documents_7d, profile.documents_total) == (2, 4)
+    assert profile.first_seen == NOW - timedelta(days=40)
+    assert profile.last_seen == NOW - timedelta(days=1)
+    assert profile_of(watched, "BLA").documents_7d == 2
+
+
+def test_latest_claims_by_stance(watched: Store, add_document, make_claim) -> None:
+    for day in range(5, 0, -1):  # the accusation of day 1 is the latest
+        add_document(
+            make_claim("Police", "accusation", f"The TTP attacked post {day}", (TTP,)),
+            ingested_at=NOW - timedelta(days=day),
+        )
+    add_document(
+        make_claim("Zabihullah", "denial", "The TTP has no bases in Afghanistan", (TTP,)),
+        make_claim("Analyst", "report", "The BLA grew", (BLA,)),  # not about the TTP
+        ingested_at=NOW - timedelta(days=2),
+    )
+    # A claim the TTP makes itself, under one of its aliases, without being about itself.
+    add_document(
+        make_claim("Tehreek-e-Taliban Pakistan", "responsibility", "claimed the bombing"),
+        groups=(TTP,),
+        ingested_at=NOW - timedelta(days=9),
+    )
+    profile = profile_of(watched, "TTP")
+    stances = [stance for stance, _ in profile.claims_by_stance]
+    assert stances == ["responsibility", "accusation", "denial"]
+    assert stances == sorted(stances, key=STANCE_ORDER.index)
+    by_stance = dict(profile.claims_by_stance)
+    assert [c.text for c in by_stance["accusation"]] == [
+        "The TTP attacked post 1",
+        "The TTP attacked post 2",
+        "The TTP attacked post 3",
+    ]
+    assert dict(profile.stance_counts) == {"responsibility": 1, "accusation": 5, "denial": 1}
+    shown = {c.source.document_id for claims in by_stance.values() for c in claims}
+    assert {s.document_id for s in profile.sources} == shown
+    assert len(profile.sources) == 5
+
+
+def test_linked_groups_are_the_most_often_named_alongside(watched: Store, add_document) -> None:
+    for _ in range(3):
+        add_document(groups=(TTP, BLA))
+    for _ in range(2):
+        add_document(groups=(TTP, ISKP))
+    add_document(groups=(BLA, MAJEED))  # not with the TTP
+    others = ["Lashkar-e-Taiba", "Jundallah", "al-Qaeda", "Jaish-e-Mohammed", "Afghan Taliban"]
+    add_document(groups=(TTP, *others))
+    profile = profile_of(watched, "TTP")
+    # The top 5; ties by name, whatever the database's collation.
+    assert profile.linked_groups == (
+        (BLA, 3),
+        (ISKP, 2),
+        ("Afghan Taliban", 1),
+        ("al-Qaeda", 1),
+        ("Jaish-e-Mohammed", 1),
+    )
+    assert profile_of(watched, "Majeed Brigade").linked_groups == ((BLA, 1),)
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def test_profile_message(watched: Store, add_document, make_claim) -> None:
+    add_document(
+        make_claim(
+            "Shafqat Ali Khan",
+            "accusation",
+            "India has been backing Baloch insurgents",
+            (BLA,),
+            claimant_role="Foreign Office spokesperson",
+            evidence=("documented proof",),
+        ),
+        groups=(TTP,),
+        title="Pakistan presses Kabul",
+        url="https://example.com/a",
+        outlet="Dawn",
+        ingested_at=NOW - timedelta(days=1),
+    )
+    message = render_group_profile(profile_of(watched, "BLA"), ENVIRONMENT)
+    assert_within_slack_limits(message)
+    assert message.blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Baloch Liberation Army (BLA)"},
+    }
+    assert buttons(message) == {"group_all_claims": BLA, "group_watch": BLA}
+    labels = [e["text"]["text"] for e in message.blocks[-1]["elements"]]
+    assert labels == ["All claims", "Watch in this channel"]
+    shown = message_to_text(message)
+    assert "separatist · on the watchlist" in shown
+    assert "Balochistan Liberation Army" in shown  # an alias
+    assert "has wing Majeed Brigade" in shown
+    assert "1 document in the last 7 days · 1 in all" in shown
+    assert "Accusations" in shown and "Shafqat Ali Khan" in shown
+    assert "documented proof" in shown
+    assert "*Often named with:* Tehrik-i-Taliban Pakistan (1)" in shown
+    assert "Pakistan presses Kabul (https://example.com/a) (Dawn)" in shown
+    assert "Baloch Liberation Army" in message.text and "Shafqat Ali Khan" in message.text
+
+
+def test_profile_without_claims_says_so(watched: Store) -> None:
+    message = render_group_profile(profile_of(watched, "BLA"), ENVIRONMENT)
+    assert_within_slack_limits(message)
+    assert "No claims about BLA yet" in message_to_text(message)
+    assert "0 documents in the last 7 days · 0 in all" in message_to_text(message)
+
+
+def test_huge_group_stays_within_slack_limits(store: Store, add_document, make_claim) -> None:
+    name = "Front" + " very long name" * 19  # 290 characters, near the column's 300
+    long_text = "the front " + "fought and held the line " * 200
+    for number in range(30):
+        add_document(
+            # The group speaks (no `about`), so storing skips linking across documents.
+            *(
+                make_claim(name, stance, f"{number} {long_text}", claimant_role="x " * 500)
+                for stance in STANCE_ORDER
+            ),
+            groups=(name, *(f"Ally {n}" for n in range(10))),
+            title="A title " * 60,
+            url="https://example.com/" + "p" * 500,
+            outlet="Outlet " * 30,
+        )
+    profile = profile_of(store, name)
+    assert len(profile.claims_by_stance) == len(STANCE_ORDER)
+    message = render_group_profile(profile, ENVIRONMENT)
+    assert_within_slack_limits(message)
+    assert buttons(message)["group_all_claims"] == name
+
+    claims, total = group_claims(store, name, limit=200)
+    assert total == 30 * len(STANCE_ORDER) and len(claims) == 200
+    page = render_group_claims(name, claims, total, 0, ENVIRONMENT)
+    assert_within_slack_limits(page)
+    # What did not fit is on the next page: the button's offset is where this one stopped.
+    shown = message_to_text(page).count("the front fought")  # once per claim
+    assert 0 < shown < 200
+    assert buttons(page)["group_more_claims"] == f"{name}|{shown}"
+
+
+def test_hostile_text_is_escaped(watched: Store, add_document, make_claim) -> None:
+    add_document(
+        make_claim(
+            HOSTILE,
+            "accusation",
+            f"{HOSTILE} attacked",
+            (TTP,),
+            claimant_role=HOSTILE,
+            hedges=(HOSTILE,),
+            evidence=(HOSTILE,),
+        ),
+        groups=(BLA,),
+        title=HOSTILE,
+        url=f"https://example.com/|{HOSTILE}",
+        outlet=HOSTILE,
+        ingested_at=NOW - timedelta(hours=2),
+    )
+    profile = profile_of(watched, "TTP")
+    for message in (
+        render_group_profile(profile, ENVIRONMENT),
+        render_group_claims(TTP, *group_claims(watched, TTP), 0, ENVIRONMENT),
+        render_group_not_found(GroupNotFound(HOSTILE, (HOSTILE,)), ENVIRONMENT),
+        render_group_not_found(GroupNotFound(HOSTILE, ()), ENVIRONMENT),
+    ):
+        payload = json.dumps(message.as_payload(), ensure_ascii=False)
+        for dangerous in ("<!channel>", "<!here>", "<@U123>", "<https://evil"):
+            assert dangerous not in payload
+        assert "&lt;!channel&gt;" in payload
+
+
+def test_hostile_group_name_is_escaped_where_shown(store: Store, add_document, make_claim) -> None:
+    name = "<!channel> Front & Co"
+    add_document(make_claim("Police", "statement", "The Front met", (name,)))
+    profile = profile_of(store, name)
+    messages = [
+        render_group_profile(profile, ENVIRONMENT),
+        render_group_claims(name, *group_claims(store, name), 0, ENVIRONMENT),
+    ]
+    for message in messages:
+        shown = [message.text, *text_fields(list(message.blocks))]
+        assert all("<!channel>" not in text for text in shown)
+        assert any("&lt;!channel&gt; Front &amp; Co" in text for text in shown)
+    # Button values are never shown; they carry the name back exactly.
+    assert buttons(messages[0])["group_watch"] == name
+
+
+def test_not_found_messages(watched: Store) -> None:
+    result = group_profile(watched, "Tehrik-e-Talban", WATCHLIST, now=NOW)
+    assert isinstance(result, GroupNotFound)
+    message = render_group_not_found(result, ENVIRONMENT)
+    assert_within_slack_limits(message)
+    assert message.text.startswith(":question: No group called “Tehrik-e-Talban”. Did you mean: ")
+    assert TTP in message.text
+    nothing = render_group_not_found(GroupNotFound("xyzzy", ()), ENVIRONMENT)
+    assert "No group called “xyzzy”" in nothing.text and "/group TTP" in nothing.text
+    empty = render_group_not_found(GroupNotFound("", ()), ENVIRONMENT)
+    assert "Which group?" in empty.text
+
+
+# --- all claims --------------------------------------------------------------------------
+
+
+def test_group_claims_pages_newest_first(watched: Store, add_document, make_claim) -> None:
+    for day in range(1, 6):
+        add_document(
+            make_claim("Police", "accusation", f"TTP claim {day}", (TTP,)),
+            ingested_at=NOW - timedelta(days=day),
+        )
+    add_document(make_claim("Police", "accusation", "BLA claim", (BLA,)))
+    claims, total = group_claims(watched, TTP, limit=2)
+    assert total == 5
+    assert [c.text for c in claims] == ["TTP claim 1", "TTP claim 2"]
+    claims, _ = group_claims(watched, TTP, offset=4, limit=2)
+    assert [c.text for c in claims] == ["TTP claim 5"]
+    assert group_claims(watched, "pakistani taliban", limit=1)[1] == 5  # any of its names
+    assert group_claims(watched, "No Such Group") == ([], 0)
+
+
+def test_group_claims_message_and_more_button(watched: Store, add_document, make_claim) -> None:
+    for day in range(1, 6):
+        add_document(
+            make_claim("Police", "accusation", f"TTP claim {day}", (TTP,)),
+            ingested_at=NOW - timedelta(days=day),
+        )
+    claims, total = group_claims(watched, TTP, offset=0, limit=2)
+    first = render_group_claims(TTP, claims, total, 0, ENVIRONMENT)
+    assert_within_slack_limits(first)
+    assert "*All claims about Tehrik-i-Taliban Pakistan* · 1–2 of 5" in message_to_text(first)
+    assert buttons(first) == {"group_more_claims": f"{TTP}|2"}
+    claims, total = group_claims(watched, TTP, offset=4, limit=2)
+    last = render_group_claims(TTP, claims, total, 4, ENVIRONMENT)
+    assert "5–5 of 5" in message_to_text(last)
+    assert buttons(last) == {}  # nothing more to show
+    done = render_group_claims(TTP, [], 5, 6, ENVIRONMENT)
+    assert "That is all: 5 claims" in done.text and buttons(done) == {}
+    none = render_group_claims("Jundallah", [], 0, 0, ENVIRONMENT)
+    assert "No claims about Jundallah yet" in none.text
