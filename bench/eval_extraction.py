@@ -105,8 +105,9 @@ def _predicted_forms(name: str, extractor: Extractor) -> list[str]:
     return [entry.name, entry.short, *entry.aliases]
 
 
-def _about_as_gold(names: Iterable[str], gold_index: dict[str, int],
-                   extractor: Extractor) -> frozenset[int]:
+def _about_as_gold(
+    names: Iterable[str], gold_index: dict[str, int], extractor: Extractor
+) -> frozenset[int]:
     found: set[int] = set()
     for name in names:
         for form in _predicted_forms(name, extractor):
@@ -135,8 +136,11 @@ def score_document(
     group_edges: dict[int, list[int]] = {}
     for number, group in enumerate(extraction.groups):
         printed = group.written or group.name
-        targets = {gold_index[norm(form)] for form in (printed, group.short)
-                   if form and norm(form) in gold_index}
+        targets = {
+            gold_index[norm(form)]
+            for form in (printed, group.short)
+            if form and norm(form) in gold_index
+        }
         group_edges[number] = sorted(targets)
     group_match = max_matching(group_edges, len(gold_groups))
     score.groups.tp = len(group_match)
@@ -198,15 +202,16 @@ def score_document(
     for number, claim in enumerate(extraction.claims):
         if number not in claim_match:
             score.notes.append(
-                f"  FP   [{claim.stance}] {_who(claim)} cue={claim.cue!r} "
-                f"text={claim.text[:110]!r}"
+                f"  FP   [{claim.stance}] {_who(claim)} cue={claim.cue!r} text={claim.text[:110]!r}"
             )
     return score
 
 
 def _who(claim: Claim) -> str:
-    return "/".join(part for part in (claim.claimant, claim.claimant_role, claim.claimant_org)
-                    if part) or "-"
+    return (
+        "/".join(part for part in (claim.claimant, claim.claimant_role, claim.claimant_org) if part)
+        or "-"
+    )
 
 
 def load_documents(articles: Path, seed: Path) -> dict[str, str]:
@@ -225,8 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=Path, required=True)
     parser.add_argument("--seed", type=Path, required=True)
     parser.add_argument("--config-dir", type=Path, default=Path("config"))
-    parser.add_argument("--verbose", action="store_true",
-                        help="per-document breakdown with misses and false positives")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="per-document breakdown with misses and false positives",
+    )
     args = parser.parse_args(argv)
 
     extractor = load_extractor(args.config_dir)
@@ -249,18 +257,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             _, _, group_f1 = score.groups.scores()
             precision, recall, claim_f1 = score.claims.scores()
-            print(f"{gold['id']}: groups F1 {group_f1:.3f}  claims P {precision:.3f} "
-                  f"R {recall:.3f} F1 {claim_f1:.3f}  source {score.source_right}/"
-                  f"{score.claims.tp} stance {score.stance_right}/{score.claims.tp} "
-                  f"about {score.about_right}/{score.claims.tp}")
+            print(
+                f"{gold['id']}: groups F1 {group_f1:.3f}  claims P {precision:.3f} "
+                f"R {recall:.3f} F1 {claim_f1:.3f}  source {score.source_right}/"
+                f"{score.claims.tp} stance {score.stance_right}/{score.claims.tp} "
+                f"about {score.about_right}/{score.claims.tp}"
+            )
             for note in score.notes:
                 print(note)
     matched = claims.tp or 1
     print(f"documents {len(golds)}")
     for label, tally in (("groups", groups), ("claims", claims)):
         precision, recall, f1 = tally.scores()
-        print(f"{label:<7} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  "
-              f"(tp {tally.tp}, fp {tally.fp}, fn {tally.fn})")
+        print(
+            f"{label:<7} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  "
+            f"(tp {tally.tp}, fp {tally.fp}, fn {tally.fn})"
+        )
     print(f"source  {source_right / matched:.3f}  ({source_right}/{claims.tp} matched claims)")
     print(f"stance  {stance_right / matched:.3f}  ({stance_right}/{claims.tp})")
     print(f"about   {about_right / matched:.3f}  ({about_right}/{claims.tp})")

@@ -74,13 +74,19 @@ def main(argv: list[str] | None = None) -> int:
         speed, cpu_speed = timed_run(extractor, documents, words)
         speeds.append(speed)
         cpu_speeds.append(cpu_speed)
-        print(f"run {run}: {speed:,.0f} words/s wall, {cpu_speed:,.0f} words/s CPU, over "
-              f"{words:,} words in {len(documents):,} docs")
+        print(
+            f"run {run}: {speed:,.0f} words/s wall, {cpu_speed:,.0f} words/s CPU, over "
+            f"{words:,} words in {len(documents):,} docs"
+        )
     first_peak, peak = peak_memory(extractor, documents)
-    print(f"median  {statistics.median(speeds):,.0f} words/s wall, "
-          f"{statistics.median(cpu_speeds):,.0f} words/s CPU ({args.runs} runs)")
-    print(f"memory  peak {peak / 1e6:.1f} MB traced (after 10% of the documents: "
-          f"{first_peak / 1e6:.1f} MB)")
+    print(
+        f"median  {statistics.median(speeds):,.0f} words/s wall, "
+        f"{statistics.median(cpu_speeds):,.0f} words/s CPU ({args.runs} runs)"
+    )
+    print(
+        f"memory  peak {peak / 1e6:.1f} MB traced (after 10% of the documents: "
+        f"{first_peak / 1e6:.1f} MB)"
+    )
     return 0
 
 

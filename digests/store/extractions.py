@@ -104,7 +104,7 @@ def save_extraction(
     for claim in extraction.claims:
         claim_id = session.execute(
             insert(ClaimRow)
-            .values(document_id=document_id, **_claim_values(claim))
+            .values(document_id=document_id, **claim_values(claim))
             .returning(ClaimRow.id)
         ).scalar_one()
         if claim.about:
@@ -119,7 +119,8 @@ def save_extraction(
     return stored
 
 
-def _claim_values(claim: Claim) -> dict[str, object]:
+def claim_values(claim: Claim) -> dict[str, object]:
+    """A claim's columns in the claims table (without its id and document)."""
     return {
         "claimant": claim.claimant,
         "claimant_role": claim.claimant_role,
