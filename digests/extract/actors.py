@@ -9,7 +9,7 @@ Shafqat Ali Khan" into who (claimant), in what role, for which organisation.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,6 +78,30 @@ class ActorMention:
     country: str = ""  # the state it stands for or belongs to, where known
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__; filling the
+# slots directly builds the same object in half the time. Mentions and sources are built
+# for every document, so `_new_mention` and `_new_source` build them that way. The setters
+# are unpacked by name there: a field added to the class makes them fail loudly.
+_SET_MENTION_FIELDS = tuple(
+    getattr(ActorMention, slot.name).__set__ for slot in fields(ActorMention)
+)
+
+
+def _new_mention(
+    name: str, surface: str, start: int, end: int, kind: ActorKind, country: str
+) -> ActorMention:
+    """`ActorMention(name, surface, start, end, kind, country)`, built slot by slot."""
+    mention = object.__new__(ActorMention)
+    set_name, set_surface, set_start, set_end, set_kind, set_country = _SET_MENTION_FIELDS
+    set_name(mention, name)
+    set_surface(mention, surface)
+    set_start(mention, start)
+    set_end(mention, end)
+    set_kind(mention, kind)
+    set_country(mention, country)
+    return mention
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Who a claim is attributed to, read from its description in the text."""
@@ -91,6 +115,37 @@ class Source:
     group: str = ""  # canonical group name when the source is (or speaks for) an armed group
     person: str = ""  # the person's full name when one is given
     head: str = ""  # the role or source noun heading the description, for "the spokesperson"
+
+
+_SET_SOURCE_FIELDS = tuple(getattr(Source, slot.name).__set__ for slot in fields(Source))
+
+
+def _new_source(
+    *,
+    claimant: str,
+    role: str = "",
+    org: str = "",
+    kind: SourceKind = "unnamed",
+    plural: bool = False,
+    country: str = "",
+    group: str = "",
+    person: str = "",
+    head: str = "",
+) -> Source:
+    """`Source(...)` built slot by slot, like `_new_mention`: a source is read for every cue."""
+    source = object.__new__(Source)
+    (set_claimant, set_role, set_org, set_kind, set_plural, set_country, set_group, set_person,
+     set_head) = _SET_SOURCE_FIELDS
+    set_claimant(source, claimant)
+    set_role(source, role)
+    set_org(source, org)
+    set_kind(source, kind)
+    set_plural(source, plural)
+    set_country(source, country)
+    set_group(source, group)
+    set_person(source, person)
+    set_head(source, head)
+    return source
 
 
 @dataclass(frozen=True)
@@ -108,24 +163,27 @@ class Actors:
 
     def find(self, text: str) -> tuple[ActorMention, ...]:
         """Every actor and place in `text`, longest match first where matches overlap."""
-        lowered = text.lower()
+        return self.find_lowered(text, text.lower())
+
+    def find_lowered(self, text: str, lowered: str) -> tuple[ActorMention, ...]:
+        """`find` when the caller already has `text.lower()`."""
         length = len(lowered)
         found: list[ActorMention] = []
         # Leftmost-longest matches only: "UN Security Council", never also "UN" inside it.
         for last, entries in self._automaton.iter_long(lowered):
             end = last + 1
+            if end < length and lowered[end].isalnum():
+                continue  # the same end for every entry: "un" of "under" is no match
             for written, name, kind, country, exact in entries:
                 start = end - len(written)
                 if start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] == "-"):
-                    continue
-                if end < length and lowered[end].isalnum():
                     continue
                 surface = text[start:end]
                 if exact and surface != written:
                     continue  # "UN" is an acronym, "un" is not
                 if written[0].isupper() and not surface[0].isupper():
                     continue  # "Amnesty" the body, not "an amnesty"
-                found.append(ActorMention(name, surface, start, end, kind, country))
+                found.append(_new_mention(name, surface, start, end, kind, country))
                 break
         return tuple(found)
 
@@ -270,7 +328,7 @@ def describe_source(
     if not words:
         return None
     if len(words) == 1 and words[0] in _PRONOUNS:
-        return Source(claimant=phrase, kind="pronoun", plural=words[0] in {"they", "we"})
+        return _new_source(claimant=phrase, kind="pronoun", plural=words[0] in {"they", "we"})
 
     groups_in = [m for m in group_mentions if start <= m.start and m.end <= end]
     actors_in = [m for m in actor_mentions if start <= m.start and m.end <= end]
@@ -283,7 +341,7 @@ def describe_source(
 
     if len(words) <= 5 and _OFFICE_OF.search(phrase):
         # "Benjamin Netanyahu's office", "Ghani`s office": the office is the source.
-        return Source(claimant=_strip_article(phrase), org=_strip_article(phrase), kind="org",
+        return _new_source(claimant=_strip_article(phrase), org=_strip_article(phrase), kind="org",
                       head=words[-1])
     # The name and the role are read from the same words: tokenise each part once.
     head_tokens = list(_TOKEN.finditer(text, start, head_end))
@@ -300,7 +358,7 @@ def describe_source(
         elif name is not None:
             head_role = _role(text, start, head_end, None, actors, head_tokens)
             appositive = None
-            return Source(claimant=name, role=head_role, org=_group_org(groups_in),
+            return _new_source(claimant=name, role=head_role, org=_group_org(groups_in),
                           kind="person", country="", group=groups_in[-1].group if groups_in
                           else "", person=name, head=_head_word(words, actors))
     role = _role(text, start, head_end, name, actors, head_tokens)
@@ -329,7 +387,7 @@ def describe_source(
         full_role = role or app_role
         state_name = state.name if state is not None and state.kind != "demonym" else ""
         org = org or _group_org(groups_in) or state_name
-        return Source(claimant=name, role=full_role, org=org, kind="person", plural=False,
+        return _new_source(claimant=name, role=full_role, org=org, kind="person", plural=False,
                       country=country, group=group, person=name,
                       head=_head_word(full_role.lower().split(), actors))
 
@@ -337,15 +395,17 @@ def describe_source(
     if head_groups and _covers(text, start, head_end, head_groups[0].start, head_groups[-1].end):
         mention = head_groups[-1]
         surface = mention.surface if mention.via != "anaphora" else mention.group
-        return Source(claimant=surface, org=mention.group, kind="group", plural=False,
+        return _new_source(claimant=surface, org=mention.group, kind="group", plural=False,
                       group=mention.group, head=words[-1])
     if head_actors and _covers(text, start, head_end, head_actors[0].start, head_actors[-1].end):
         mention = head_actors[-1]
         if mention.kind in {"country", "capital"}:
             org = mention.name if mention.kind == "capital" else ""
-            return Source(claimant=mention.surface, org=org, kind="state", country=mention.name)
+            return _new_source(
+                claimant=mention.surface, org=org, kind="state", country=mention.name
+            )
         if mention.kind != "demonym":
-            return Source(claimant=_strip_article(text[start:head_end]), org=mention.surface,
+            return _new_source(claimant=_strip_article(text[start:head_end]), org=mention.surface,
                           kind="org", plural=_is_plural(words), country=mention.country,
                           head=_head_word(words, actors))
 
@@ -367,21 +427,22 @@ def describe_source(
         org = _group_org(groups_in) or (app_role and _appositive_org(text, appositive)) or ""
     if not org and state is not None and state.kind != "demonym":
         org = state.name
-    return Source(claimant=description, role=role or app_role, org=org, kind=kind,
+    return _new_source(claimant=description, role=role or app_role, org=org, kind=kind,
                   plural=plural, country=country, group=group, head=_head_word(words, actors))
 
 
 def _head_word(words: list[str], actors: Actors) -> str:
     """The first role word ("spokesman" in "a spokesman for the governor"), else the last
     source noun: what a later "the spokesman" or "the experts" refers back to."""
-    cleaned = [word.strip(".,") for word in words]
-    for word in cleaned:
+    for word in words:
+        word = word.strip(".,")
         if word in actors.role_forms:
             return _singular(word)
-    for word in reversed(cleaned):
+    for word in reversed(words):
+        word = word.strip(".,")
         if word in actors.source_nouns:
             return _singular(word)
-    return _singular(cleaned[-1]) if cleaned else ""
+    return _singular(words[-1].strip(".,")) if words else ""
 
 
 _LOCATION = re.compile(r"\s+(?:in|at|from|near)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")

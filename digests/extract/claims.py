@@ -45,8 +45,24 @@ _SKIPPABLE = re.compile(
     re.IGNORECASE,
 )
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
-_ADVERBS = frozenset({"later", "also", "widely", "previously", "repeatedly", "often", "long",
-                      "first", "initially", "earlier", "then", "now", "already", "formally"})
+_ADVERBS = frozenset(
+    {
+        "later",
+        "also",
+        "widely",
+        "previously",
+        "repeatedly",
+        "often",
+        "long",
+        "first",
+        "initially",
+        "earlier",
+        "then",
+        "now",
+        "already",
+        "formally",
+    }
+)
 # Where a subject begins: the last of these before the cue. The words are "that", "who",
 # "whom", "which", "where", "when", "while", "after", "before", "because", "since", "as",
 # "though", "although", "but", "if", "or", "than", "until", "whether", "so", "and", "asked",
@@ -60,9 +76,34 @@ _SUBJECT_BOUNDARY = re.compile(
     r"t(?:hough|hat|han)|until|w(?:hether|hereas|hich|here|hile|hom|hen|ho))\s+)",
 )
 _CLAUSE_BOUNDARY = re.compile(r"(?:,\s+|\s[—–-]\s|;\s+|:\s+)")
-_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "these",
-                          "those", "no", "any", "such", "false", "that", "my", "your", "every",
-                          "first", "latest", "new", "previous", "recent"})
+_DETERMINERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "this",
+        "these",
+        "those",
+        "no",
+        "any",
+        "such",
+        "false",
+        "that",
+        "my",
+        "your",
+        "every",
+        "first",
+        "latest",
+        "new",
+        "previous",
+        "recent",
+    }
+)
 _LEADING_THAT = re.compile(r"^\s*(?:that\s+|:\s*|,\s*)", re.IGNORECASE)
 _TELL_OBJECT = re.compile(
     r"\s*(?:the\s+)?(?:reporters|journalists|Reuters|AFP|AP|the BBC|BBC|CNN|Al Jazeera|"
@@ -71,11 +112,38 @@ _TELL_OBJECT = re.compile(
     r"(?:\s+(?:on|by|in|earlier|later|last|this)\b[^,:\"“]*?)?(?=\s+(?:that\b|[\"“:]|[a-z]|[A-Z]))",
 )
 # Sources whose claims are findings ("report"): reports, monitoring teams, UN panels.
-_REPORT_SOURCES = frozenset({"report", "reports", "findings", "panel", "team", "teams",
-                             "assessment", "investigation", "study", "survey", "monitors"})
+_REPORT_SOURCES = frozenset(
+    {
+        "report",
+        "reports",
+        "findings",
+        "panel",
+        "team",
+        "teams",
+        "assessment",
+        "investigation",
+        "study",
+        "survey",
+        "monitors",
+    }
+)
 _UN_FORMS = frozenset({"un", "u.n.", "united nations"})
-_GROUP_HEADS = frozenset({"group", "groups", "outfit", "outfits", "organisation", "organization",
-                          "movement", "network", "militants", "insurgents", "jihadists", "rebels"})
+_GROUP_HEADS = frozenset(
+    {
+        "group",
+        "groups",
+        "outfit",
+        "outfits",
+        "organisation",
+        "organization",
+        "movement",
+        "network",
+        "militants",
+        "insurgents",
+        "jihadists",
+        "rebels",
+    }
+)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours)\b", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:they|their|them|its)\b", re.IGNORECASE)
 _NUMBER = re.compile(
@@ -91,18 +159,20 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
-_LETTERS = re.compile(r"[a-z]+")
-_NUMBER_WORDS = frozenset({
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "dozen",
-})
+# A number word standing alone among letters (in lower-cased text): one to twenty, the tens,
+# "dozen". Grouped by first letter behind a look-ahead so that most positions fail fast.
+_NUMBER_WORD = re.compile(
+    r"(?<![a-z])(?=[otfsend])(?:one|t(?:w(?:o|elve|enty)|h(?:ree|irt(?:een|y))|en)|"
+    r"f(?:our(?:teen)?|i(?:ve|ft(?:een|y))|orty)|s(?:ix(?:teen|ty)?|even(?:teen|ty)?)|"
+    r"e(?:ight(?:een|y)?|leven)|n(?:ine(?:teen)?|inety)|dozen)(?![a-z])"
+)
 
 
 def _has_figure(piece: str) -> bool:
-    if _DIGIT.search(piece):
-        return True
-    return not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(piece.lower()))
+    """A cheap test before the number pattern: a digit or a number word."""
+    return bool(_DIGIT.search(piece) or _NUMBER_WORD.search(piece.lower()))
+
+
 _MONTHS = re.compile(
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|"
     r"June|July|August|September|October|November|December)\.?\s*$"
@@ -114,7 +184,7 @@ _PLACE_PATTERN = re.compile(
 _REFUSAL_WINDOW = 8  # words after a denial verb in which a refused object ("offer") may stand
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: cheaper to build, and never changed once built
 class _Cue:
     start: int
     end: int
@@ -169,19 +239,22 @@ def find_claims(
     actors: Actors,
 ) -> tuple[Claim, ...]:
     """Every attributed claim in `text`, in document order."""
-    hits = lexicon.scan(text)
-    actor_mentions = actors.find(text)
+    lowered = text.lower()  # once for both scans
+    hits = lexicon.scan_lowered(text, lowered)
+    actor_mentions = actors.find_lowered(text, lowered)
     quotes = find_quotes(text)
     discourse = _Discourse()
-    document = _Context(text, sentences, mentions, lexicon, actors, actor_mentions, hits, quotes,
-                        mentions, hits)
+    document = _Context(
+        text, sentences, mentions, lexicon, actors, actor_mentions, hits, quotes, mentions, hits
+    )
     claims: list[Claim] = []
     quote_plan = _plan_quotes(document)
     # Sorted offsets (hits, mentions and quotations come in text order, and quotations
     # do not overlap), so each sentence finds its own by bisection.
     hit_starts = [hit.start for hit in hits]
-    trigger_starts = [hit.start for hit in hits
-                      if hit.kind in _CUE_KINDS or hit.phrase == "reportedly"]
+    trigger_starts = [
+        hit.start for hit in hits if hit.kind in _CUE_KINDS or hit.phrase == "reportedly"
+    ]
     mention_starts = [mention.start for mention in mentions]
     actor_starts = [mention.start for mention in actor_mentions]
     quote_starts = [quote.start for quote in quotes]
@@ -198,19 +271,28 @@ def find_claims(
         # quotation it closes), so work per sentence does not grow with the document.
         window_start = quote_plan.window_start.get(index, sentence.start)
         local = _Context(
-            text, sentences,
-            mentions[bisect_left(mention_starts, window_start):
-                     bisect_left(mention_starts, sentence.end)],
-            lexicon, actors,
-            actor_mentions[bisect_left(actor_starts, window_start):
-                           bisect_left(actor_starts, sentence.end)],
-            hits[bisect_left(hit_starts, window_start):last_hit],
-            quotes[bisect_right(quote_ends, sentence.start):
-                   bisect_left(quote_starts, sentence.end)],
-            mentions, hits,
+            text,
+            sentences,
+            mentions[
+                bisect_left(mention_starts, window_start) : bisect_left(
+                    mention_starts, sentence.end
+                )
+            ],
+            lexicon,
+            actors,
+            actor_mentions[
+                bisect_left(actor_starts, window_start) : bisect_left(actor_starts, sentence.end)
+            ],
+            hits[bisect_left(hit_starts, window_start) : last_hit],
+            quotes[
+                bisect_right(quote_ends, sentence.start) : bisect_left(quote_starts, sentence.end)
+            ],
+            mentions,
+            hits,
         )
-        claims.extend(_sentence_claims(local, index, sentence, sentence_hits, discourse,
-                                       quote_plan))
+        claims.extend(
+            _sentence_claims(local, index, sentence, sentence_hits, discourse, quote_plan)
+        )
     return tuple(claims)
 
 
@@ -251,9 +333,10 @@ def _plan_quotes(context: _Context) -> _QuotePlan:
         return _QuotePlan(owner, frozenset(), attributed, window_start)
     # Hits come in order of start, so these are sorted: bisect instead of scanning them all.
     cue_starts = [hit.start for hit in context.hits if hit.kind in _CUE_KINDS]
+    sentence_starts = [sentence.start for sentence in sentences]
     for quote in context.quotes:
-        first = sentence_index(sentences, quote.start)
-        last = sentence_index(sentences, max(quote.end - 1, quote.start))
+        first = _sentence_at(sentence_starts, quote.start)
+        last = _sentence_at(sentence_starts, max(quote.end - 1, quote.start))
         tail = sentences[last]
         head = sentences[first]
         for index in range(first + 1, last + 1):
@@ -273,6 +356,11 @@ def _plan_quotes(context: _Context) -> _QuotePlan:
             for index in range(first + 1, last + 1):
                 inside.add(index)
     return _QuotePlan(owner, frozenset(inside), attributed, window_start)
+
+
+def _sentence_at(sentence_starts: list[int], offset: int) -> int:
+    """`sentence_index` over the sentences' starts, by bisection."""
+    return max(bisect_right(sentence_starts, offset) - 1, 0)
 
 
 def _any_between(sorted_offsets: list[int], low: int, high: int) -> bool:
@@ -298,12 +386,14 @@ def _sentence_claims(
 ) -> list[Claim]:
     text = context.text
     cues = _cues(context, sentence, hits)
-    in_attributed_quote = [q for q in context.quotes
-                           if q.start >= sentence.start and q.end <= sentence.end]
     # Cues inside a quotation that is itself attributed belong to the quoted speaker's words.
-    if cues:
-        cues = [cue for cue in cues if not _inside_quote(cue, context.quotes)
-                or not _quote_is_attributed(cue, context, sentence)]
+    if cues and context.quotes:
+        cues = [
+            cue
+            for cue in cues
+            if not _inside_quote(cue, context.quotes)
+            or not _quote_is_attributed(cue, context, sentence)
+        ]
     analyses: list[_Analysis] = []
     floor = sentence.start
     for cue in cues:
@@ -321,7 +411,7 @@ def _sentence_claims(
             continue
         content = _extend_to_quote(context, index, analysis, plan)
         content = [(s, e) for s, e in content if e > s and text[s:e].strip(" ,.;:-—–\"“”'‘’")]
-        if not content or _NO_CLAIM.match(text[content[0][0]:content[-1][1]].lstrip("\"“ ")):
+        if not content or _NO_CLAIM.match(text[content[0][0] : content[-1][1]].lstrip('"“ ')):
             continue
         claim = _build_claim(context, sentence, analysis, content)
         if claim is not None:
@@ -333,19 +423,29 @@ def _sentence_claims(
         if speaker is not None and any(char.islower() for char in text[inner_start:inner_end]):
             analysis = _Analysis(
                 cue=_Cue(quote.start, quote.start, "statement", "", "verb"),
-                layout="after", source_span=None, unit_start=sentence.start,
-                content=[quote.inner], source=speaker)
+                layout="after",
+                source_span=None,
+                unit_start=sentence.start,
+                content=[quote.inner],
+                source=speaker,
+            )
             claim = _build_claim(context, sentence, analysis, [quote.inner])
             if claim is not None:
                 claims.append(replace(claim, cue=""))
     elif not claims and index not in plan.inside:
-        reportedly = next((hit for hit in hits if hit.kind == "hedge"
-                           and hit.phrase == "reportedly"), None)
-        if reportedly is not None and not in_attributed_quote:
+        reportedly = next(
+            (hit for hit in hits if hit.kind == "hedge" and hit.phrase == "reportedly"), None
+        )
+        if reportedly is not None and not any(
+            q.start >= sentence.start and q.end <= sentence.end for q in context.quotes
+        ):  # no quotation wholly inside the sentence
             analysis = _Analysis(
                 cue=_Cue(reportedly.start, reportedly.end, "report", "reportedly", "reportedly"),
-                layout="none", source_span=None, unit_start=sentence.start,
-                content=[(sentence.start, sentence.end)])
+                layout="none",
+                source_span=None,
+                unit_start=sentence.start,
+                content=[(sentence.start, sentence.end)],
+            )
             claim = _build_claim(context, sentence, analysis, analysis.content)
             if claim is not None:
                 claims.append(claim)
@@ -370,8 +470,12 @@ def _quote_is_attributed(cue: _Cue, context: _Context, sentence: Sentence) -> bo
     last = sentence_index(context.sentences, max(quote.end - 1, quote.start))
     begin = context.sentences[first].start
     end = context.sentences[last].end
-    return any(hit.kind in {"cue", "gap_head"} and begin <= hit.start < end
-               and not (quote.start < hit.start < quote.end) for hit in context.all_hits)
+    return any(
+        hit.kind in {"cue", "gap_head"}
+        and begin <= hit.start < end
+        and not (quote.start < hit.start < quote.end)
+        for hit in context.all_hits
+    )
 
 
 # --- cues --------------------------------------------------------------------------------------
@@ -383,10 +487,12 @@ def _cues(context: _Context, sentence: Sentence, hits: list[Hit]) -> list[_Cue]:
     candidates: list[_Cue] = []
     for hit in hits:
         if hit.kind == "cue":
-            kind = "according" if hit.phrase == "according to" else (
-                "phrase" if " " in hit.phrase else "verb")
-            candidates.append(_Cue(hit.start, hit.end, hit.stance or "statement", hit.phrase,
-                                   kind))  # type: ignore[arg-type]
+            kind = (
+                "according"
+                if hit.phrase == "according to"
+                else ("phrase" if " " in hit.phrase else "verb")
+            )
+            candidates.append(_Cue(hit.start, hit.end, hit.stance or "statement", hit.phrase, kind))  # type: ignore[arg-type]
         elif hit.kind == "gap_head":
             gap = _gap_match(context, sentence, hit)
             if gap is not None:
@@ -407,14 +513,16 @@ def _cues(context: _Context, sentence: Sentence, hits: list[Hit]) -> list[_Cue]:
 
 
 def _gap_match(context: _Context, sentence: Sentence, hit: Hit) -> _Cue | None:
-    lowered_window = context.text[hit.end:sentence.end].lower()
+    lowered_window = context.text[hit.end : sentence.end].lower()
     words = lowered_window.split()
     for gap in context.lexicon.gap_cues:
         if gap.head != hit.phrase:
             continue
         tail_words = gap.tail.split()
         for offset in range(1, min(len(words), MAX_GAP_WORDS) + 1):
-            candidate = [word.strip("\"“”'‘’,.") for word in words[offset:offset + len(tail_words)]]
+            candidate = [
+                word.strip("\"“”'‘’,.") for word in words[offset : offset + len(tail_words)]
+            ]
             if candidate == tail_words:
                 return _Cue(hit.start, hit.end, gap.stance, gap.written, "gap")
     return None
@@ -422,24 +530,57 @@ def _gap_match(context: _Context, sentence: Sentence, hit: Hit) -> _Cue | None:
 
 def _is_cue_use(text: str, sentence: Sentence, cue: _Cue) -> bool:
     """Is this cue word used as a reporting verb, not as a noun or adjective?"""
-    before = text[sentence.start:cue.start].rsplit(maxsplit=2)  # the last two words matter
+    before = text[sentence.start : cue.start].rsplit(maxsplit=2)  # the last two words matter
     previous = before[-1].lower().strip("\"“”'‘’(") if before else ""
     if cue.kind == "verb" and previous in _DETERMINERS:
         return False  # "the alleged masterminds", "a warning", "its claim"
     if cue.kind == "verb" and previous.endswith(("’s", "'s")):
         return False  # "Biden's statement", "Ghani's claims"
-    if len(before) >= 2 and before[-2].lower() == "what" and previous in {"he", "she", "they",
-                                                                           "it", "we"}:
+    if (
+        previous in {"he", "she", "they", "it", "we"}
+        and len(before) >= 2
+        and (before[-2].lower() == "what")
+    ):
         return False  # "what he described as documented proof" qualifies, it does not report
     if previous in {"not", "never", "no", "nor"}:
         return False  # "has not commented", "no reports that": nothing is claimed
     if previous == "to" and cue.stance != "responsibility":
         return False  # "pushing Ghani to announce", "set to declare": not (yet) said
-    following = text[cue.end:cue.end + 12].lower()
-    if cue.phrase in {"reported", "claimed"} and re.match(r"\s+(?:killed|dead|missing)", following):
+    if cue.phrase not in {"reported", "claimed"}:
+        return True  # the checks below are for these two only
+    following = text[cue.end : cue.end + 12].lower()
+    if _KILLED.match(following):
         return False  # "reported killed" is the narrator's
-    return not (cue.phrase == "reported" and previous in _BE and not re.match(
-        r"\s+(?:to|that|by)\b", following))
+    return not (cue.phrase == "reported" and previous in _BE and not _TO_THAT_BY.match(following))
+
+
+# Patterns of the functions below, compiled once: they run for every cue.
+_KILLED = re.compile(r"\s+(?:killed|dead|missing)")
+_TO_THAT_BY = re.compile(r"\s+(?:to|that|by)\b")
+_BY = re.compile(r"\s*by\s+")
+_SPACES = re.compile(r"\s*")
+_ACCORDING_SOURCE_STOP = re.compile(
+    r",|\.\s|\.$|;|\s(?:that|which|who|published|released|issued)\s|\s\("
+)
+_INVERTED_SOURCE_STOP = re.compile(r"[,;:]|\.(?:\s|$)|\s(?:who|which|speaking|as)\s")
+_INVERTED_APPOSITIVE = re.compile(
+    r",\s+(?:an?|the|another|one of|his|her|director|head|deputy|former|coordinator|"
+    r"spokes\w+|senior|chief|member|leader|governor|minister)\b[^,]*"
+)
+_PARENTHETICAL_CUE_END = re.compile(r"(?:\s+(?:on|last|in|at|this)\s+[\w ]{0,20}?)?\s*,\s+(?=\S)")
+_NOT_RESUMED_CONTENT = re.compile(
+    r"(?:adding|citing|saying|who|which|while|but|and|as|although|though|when|in|on|speaking)\b"
+)
+_BARE_TELL_OBJECT = re.compile(r"\s+(?:the\s+)?[\w.]+(?=[.,;]|\s*$)")
+_CONNECTIVE_END = re.compile(
+    r"(?:,\s*|\s+(?:and|but|then|while)\s*|\s*,\s*(?:and|but)\s*)$", re.IGNORECASE
+)
+_MONTH_AFTER = re.compile(
+    r"\s*(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_ONE_AS_PRONOUN = re.compile(r"\s*(?:of|another|day|time)\b|-")
 
 
 # --- analysing one cue ---------------------------------------------------------------------
@@ -448,26 +589,126 @@ def _is_cue_use(text: str, sentence: Sentence, cue: _Cue) -> bool:
 # take an object that belongs to the content ("blamed the Haqqani network").
 _CLAUSE_VERBS = frozenset(
     (
-        "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds",
-        "added", "adding", "stress", "stresses", "stressed", "stressing", "assert",
-        "asserts", "asserted", "asserting", "emphasise", "emphasised", "emphasize",
-        "emphasized", "emphasizes", "emphasises", "note", "notes", "noted", "noting",
-        "insist", "insists", "insisted", "insisting", "explain", "explains", "explained",
-        "explaining", "argue", "argues", "argued", "arguing", "suggest", "suggests",
-        "suggested", "suggesting", "warn", "warns", "warned", "warning", "claim", "claims",
-        "claimed", "claiming", "report", "reports", "reported", "reporting", "mention",
-        "mentioned", "reiterate", "reiterated", "highlight", "highlights", "highlighted",
-        "highlighting", "write", "writes", "wrote", "stated", "observe", "observed",
-        "predict", "predicted", "according", "recall", "recalled", "recalls", "maintain",
-        "maintained", "allege", "alleges", "alleged", "alleging", "acknowledge",
-        "acknowledged", "concede", "conceded", "contend", "contended", "affirm", "affirmed",
-        "assure", "assured", "remark", "remarked", "reveal", "revealed", "disclose",
-        "disclosed", "indicated"
+        "say",
+        "says",
+        "said",
+        "saying",
+        "tell",
+        "tells",
+        "told",
+        "telling",
+        "add",
+        "adds",
+        "added",
+        "adding",
+        "stress",
+        "stresses",
+        "stressed",
+        "stressing",
+        "assert",
+        "asserts",
+        "asserted",
+        "asserting",
+        "emphasise",
+        "emphasised",
+        "emphasize",
+        "emphasized",
+        "emphasizes",
+        "emphasises",
+        "note",
+        "notes",
+        "noted",
+        "noting",
+        "insist",
+        "insists",
+        "insisted",
+        "insisting",
+        "explain",
+        "explains",
+        "explained",
+        "explaining",
+        "argue",
+        "argues",
+        "argued",
+        "arguing",
+        "suggest",
+        "suggests",
+        "suggested",
+        "suggesting",
+        "warn",
+        "warns",
+        "warned",
+        "warning",
+        "claim",
+        "claims",
+        "claimed",
+        "claiming",
+        "report",
+        "reports",
+        "reported",
+        "reporting",
+        "mention",
+        "mentioned",
+        "reiterate",
+        "reiterated",
+        "highlight",
+        "highlights",
+        "highlighted",
+        "highlighting",
+        "write",
+        "writes",
+        "wrote",
+        "stated",
+        "observe",
+        "observed",
+        "predict",
+        "predicted",
+        "according",
+        "recall",
+        "recalled",
+        "recalls",
+        "maintain",
+        "maintained",
+        "allege",
+        "alleges",
+        "alleged",
+        "alleging",
+        "acknowledge",
+        "acknowledged",
+        "concede",
+        "conceded",
+        "contend",
+        "contended",
+        "affirm",
+        "affirmed",
+        "assure",
+        "assured",
+        "remark",
+        "remarked",
+        "reveal",
+        "revealed",
+        "disclose",
+        "disclosed",
+        "indicated",
     )
 )
 # Verbs that can follow what they report: '"...," said Alam' / 'However, said Vidino, ...'.
-_INVERTIBLE = frozenset({"said", "says", "added", "adds", "wrote", "asked", "explained",
-                         "insisted", "recalled", "noted", "continued", "warned"})
+_INVERTIBLE = frozenset(
+    {
+        "said",
+        "says",
+        "added",
+        "adds",
+        "wrote",
+        "asked",
+        "explained",
+        "insisted",
+        "recalled",
+        "noted",
+        "continued",
+        "warned",
+    }
+)
 _APPOSITIVE_COMMA = re.compile(
     r",\s*(?=(?:which|who|whose|where|an?|the|another|one of|his|her|its|their|deputy|former|"
     r"senior|head|director|coordinator|spokes\w+|governor|chief|in|speaking|meanwhile|"
@@ -481,8 +722,26 @@ _ADJUNCT_PHRASE = re.compile(
     r"Friday|Saturday|Sunday)\b(?![’'])[^,.;:!?\"“”]{0,60}?(?=[,.;:!?\"“”]|$))?",
     re.IGNORECASE,
 )
-_PREPOSITIONS = frozenset({"in", "on", "at", "for", "from", "with", "after", "during", "despite",
-                           "following", "over", "under", "since", "before", "by", "to"})
+_PREPOSITIONS = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "with",
+        "after",
+        "during",
+        "despite",
+        "following",
+        "over",
+        "under",
+        "since",
+        "before",
+        "by",
+        "to",
+    }
+)
 _NO_CLAIM = re.compile(
     r"^(?:(?:it|he|she|they|we|the \w+) )?(?:had |has |have |would have )?no (?:immediate )?"
     r"comment|^declined to comment",
@@ -490,21 +749,20 @@ _NO_CLAIM = re.compile(
 )
 
 
-def _analyse(
-    context: _Context, sentence: Sentence, cue: _Cue, floor: int
-) -> _Analysis | None:
+def _analyse(context: _Context, sentence: Sentence, cue: _Cue, floor: int) -> _Analysis | None:
     """Read one cue: `floor` is where the sentence's part for this cue can begin at the
     earliest (the end of the previous cue), so a subject never reaches over another cue."""
     text = context.text
-    left = text[sentence.start:cue.start]
+    left = text[sentence.start : cue.start]
     words_before = left.rsplit(maxsplit=3)  # only the last three words are read
 
     if cue.kind == "according":
         return _analyse_according(text, sentence, cue)
     if cue.phrase == "reports that":
         start = cue.start
-        return _Analysis(cue, "after", (start, start + len("reports")), start,
-                         [(cue.end, sentence.end)])
+        return _Analysis(
+            cue, "after", (start, start + len("reports")), start, [(cue.end, sentence.end)]
+        )
 
     # Passive: "were later accused of", "was claimed by Islamic State".
     passive_by = cue.phrase.endswith(" by")
@@ -512,41 +770,48 @@ def _analyse(
     while previous_words and previous_words[-1] in _ADVERBS:
         previous_words.pop()
     is_passive = passive_by or bool(
-        previous_words and previous_words[-1] in _BE
+        previous_words
+        and previous_words[-1] in _BE
         and cue.phrase.endswith(("ed", "told", "said", "found"))
     )
     if is_passive:
-        after = text[cue.end:sentence.end]
-        by_match = re.match(r"\s*by\s+", after) if not passive_by else re.match(r"\s*", after)
+        after = text[cue.end : sentence.end]
+        by_match = _BY.match(after) if not passive_by else _SPACES.match(after)
         clause_start = max(_clause_start(text, sentence.start, cue.start), floor)
-        if not text[clause_start:cue.start].strip(" ,—–-"):
+        if not text[clause_start : cue.start].strip(" ,—–-"):
             # "a massive blast ... — claimed by the Taliban —": the claimed act comes before.
             clause_start = max(_clause_start(text, sentence.start, clause_start - 2), floor)
         if by_match is not None and (passive_by or by_match.group()):
             agent_start = cue.end + by_match.end()
             agent_end = _agent_end(context, agent_start, sentence.end)
             if agent_end > agent_start:
-                return _Analysis(cue, "before", (agent_start, agent_end), clause_start,
-                                 [(clause_start, cue.end)])
+                return _Analysis(
+                    cue, "before", (agent_start, agent_end), clause_start, [(clause_start, cue.end)]
+                )
         if cue.stance not in {"accusation", "report"}:
             return None  # "the community was threatened" is the narrator's
         return _Analysis(cue, "none", None, clause_start, [(clause_start, sentence.end)])
 
     # Inverted: '"...," said Alam, an office worker' / 'However, said Lorenzo Vidino, ...'.
     stripped_left = left.rstrip()
-    if cue.phrase in _INVERTIBLE and (
-        stripped_left.endswith((",", "”", "\"", "’", "'")) or not stripped_left
-        or stripped_left.lower() in {"however,", "but", "however"}
-    ) and not _ends_with_appositive(stripped_left):
+    if (
+        cue.phrase in _INVERTIBLE
+        and (
+            stripped_left.endswith((",", "”", '"', "’", "'"))
+            or not stripped_left
+            or stripped_left.lower() in {"however,", "but", "however"}
+        )
+        and not _ends_with_appositive(stripped_left)
+    ):
         source_end = _inverted_source_end(context, cue.end, sentence.end)
         if source_end is not None:
             source_span = (cue.end, source_end)
             before_text = left.strip().rstrip(",").strip()
             if before_text.lower() in {"", "however", "but"}:
-                return _Analysis(cue, "after", source_span, sentence.start,
-                                 [(source_end, sentence.end)])
-            return _Analysis(cue, "before", source_span, floor,
-                             [(floor, cue.start)])
+                return _Analysis(
+                    cue, "after", source_span, sentence.start, [(source_end, sentence.end)]
+                )
+            return _Analysis(cue, "before", source_span, floor, [(floor, cue.start)])
 
     # Subject before the cue.
     subject_end = _subject_end(text, floor, cue.start)
@@ -555,13 +820,21 @@ def _analyse(
         subject_start += 1
     content_start = _content_start(text, cue, sentence.end)
     if continuation:
-        return _Analysis(cue, "after", None, _connective_start(text, floor, cue.start),
-                         [(content_start, sentence.end)], continuation=True)
+        return _Analysis(
+            cue,
+            "after",
+            None,
+            _connective_start(text, floor, cue.start),
+            [(content_start, sentence.end)],
+            continuation=True,
+        )
     source_span = (subject_start, subject_end)
     preceded_by_break = _preceded_by_break(text, floor, subject_start)
     after_object = _skip_tell_object(text, cue, sentence.end)
-    if preceded_by_break and cue.stance != "responsibility" and _adjunct_only(
-        text, after_object, sentence.end
+    if (
+        preceded_by_break
+        and cue.stance != "responsibility"
+        and _adjunct_only(text, after_object, sentence.end)
     ):
         # "..., Khan said." / "..., the experts said, ..." (a parenthetical attribution)
         before_end = _break_start(text, floor, subject_start)
@@ -587,7 +860,7 @@ def _adjunct_only(text: str, cue_end: int, limit: int) -> bool:
     """Is everything after the cue up to a comma or the end only time, place or manner?"""
     rest = text[cue_end:limit]
     match = _ADJUNCT_PHRASE.match(rest)
-    remainder = rest[match.end():] if match else rest
+    remainder = rest[match.end() :] if match else rest
     remainder = remainder.lstrip()
     if not remainder:
         return True
@@ -603,15 +876,19 @@ def _analyse_according(text: str, sentence: Sentence, cue: _Cue) -> _Analysis:
     source_start = cue.end
     while source_start < sentence.end and text[source_start].isspace():
         source_start += 1
-    stop = re.compile(r",|\.\s|\.$|;|\s(?:that|which|who|published|released|issued)\s|\s\(")
-    match = stop.search(text, source_start, sentence.end)
+    match = _ACCORDING_SOURCE_STOP.search(text, source_start, sentence.end)
     source_end = match.start() if match else sentence.end
     source_span = (source_start, source_end)
-    before = text[sentence.start:cue.start].strip()
+    before = text[sentence.start : cue.start].strip()
     if not before or before.endswith((":", "—")):
         return _Analysis(cue, "after", source_span, sentence.start, [(source_end, sentence.end)])
-    return _Analysis(cue, "before", source_span, sentence.start,
-                     [(sentence.start, cue.start), (source_end, sentence.end)])
+    return _Analysis(
+        cue,
+        "before",
+        source_span,
+        sentence.start,
+        [(sentence.start, cue.start), (source_end, sentence.end)],
+    )
 
 
 def _agent_end(context: _Context, start: int, limit: int) -> int:
@@ -622,20 +899,37 @@ def _agent_end(context: _Context, start: int, limit: int) -> int:
         word = token.group()
         absolute_end = start + token.end()
         in_group = any(m.start <= start + token.start() < m.end for m in context.mentions)
-        if in_group or word[0].isupper() or word.lower() in {
-            "the", "a", "al", "of", "group", "militant", "militants", "jihadist", "its", "and",
-            "insurgent", "insurgents", "separatist", "faction"
-        } or word.lower().endswith("-linked"):
+        if (
+            in_group
+            or word[0].isupper()
+            or word.lower()
+            in {
+                "the",
+                "a",
+                "al",
+                "of",
+                "group",
+                "militant",
+                "militants",
+                "jihadist",
+                "its",
+                "and",
+                "insurgent",
+                "insurgents",
+                "separatist",
+                "faction",
+            }
+            or word.lower().endswith("-linked")
+        ):
             end = absolute_end
-            if text[absolute_end:absolute_end + 1] in {",", ".", ";", "("}:
+            if text[absolute_end : absolute_end + 1] in {",", ".", ";", "("}:
                 break
             continue
         break
     while end > start and text[end - 1] in ".,’'":
         end -= 1  # "claimed by Islamic State." ends before the full stop
     # Never end on a function word.
-    while end > start and text[start:end].split()[-1].lower() in {"the", "a", "of", "and",
-                                                                   "its"}:
+    while end > start and text[start:end].split()[-1].lower() in {"the", "a", "of", "and", "its"}:
         end = start + text[start:end].rstrip().rfind(" ")
         if end <= start:
             return start
@@ -647,22 +941,19 @@ def _inverted_source_end(context: _Context, start: int, limit: int) -> int | Non
 
     None when what follows does not describe a source."""
     text = context.text
-    match = re.compile(r"[,;:]|\.(?:\s|$)|\s(?:who|which|speaking|as)\s").search(text, start, limit)
+    match = _INVERTED_SOURCE_STOP.search(text, start, limit)
     end = match.start() if match else limit
     while end > start and text[end - 1] in " .\"”’'":
         end -= 1
-    if end - start < 2 or len(text[start:end].split()) > 9:
+    if end - start < 2 or len(text[start:end].split(maxsplit=9)) > 9:  # over nine words
         return None
-    described = describe_source(text, start, end, context.actors, context.actor_mentions,
-                                context.mentions)
+    described = describe_source(
+        text, start, end, context.actors, context.actor_mentions, context.mentions
+    )
     if described is None or (described.kind == "pronoun" and described.claimant.lower() == "it"):
         return None
     if match is not None and text[match.start()] == ",":
-        appositive = re.match(
-            r",\s+(?:an?|the|another|one of|his|her|director|head|deputy|former|coordinator|"
-            r"spokes\w+|senior|chief|member|leader|governor|minister)\b[^,]*",
-            text[match.start():limit],
-        )
+        appositive = _INVERTED_APPOSITIVE.match(text[match.start() : limit])
         if appositive is not None:
             end = match.start() + appositive.end()
             while end > start and text[end - 1] in " .\"”’'":
@@ -673,7 +964,7 @@ def _inverted_source_end(context: _Context, start: int, limit: int) -> int | Non
 def _subject_end(text: str, floor: int, cue_start: int) -> int:
     end = cue_start
     while True:
-        last_word = text[max(floor, end - 20):end].rstrip().rpartition(" ")[2].lower()
+        last_word = text[max(floor, end - 20) : end].rstrip().rpartition(" ")[2].lower()
         if last_word not in _SKIPPABLE_LAST:
             break
         # Only the last few words can be skipped: search a window, not the whole sentence.
@@ -709,7 +1000,7 @@ def _subject_start(text: str, floor: int, subject_end: int, cue: _Cue) -> tuple[
             return _boundary_before(text, floor, floor + last_comma), False
         if commas:
             head_start = _boundary_before(text, floor, floor + commas[-1].start())
-            head_words = text[head_start:floor + commas[-1].start()].split()
+            head_words = text[head_start : floor + commas[-1].start()].split()
             if head_words and head_words[0].lower() in _PREPOSITIONS:
                 # "In Syria, the experts, said": the phrase after the comma is the subject.
                 return floor + commas[-1].end(), False
@@ -724,17 +1015,91 @@ _ENDS_WITH_RELATIVE = re.compile(r",?\s*(?:which|who)$")
 # The last word of every skippable phrase: a subject ending in another word skips nothing.
 _SKIPPABLE_LAST = frozenset(
     (
-        "has", "have", "had", "having", "also", "further", "once", "again", "earlier",
-        "later", "repeatedly", "long", "already", "previously", "now", "then", "recently",
-        "quickly", "publicly", "openly", "strongly", "officially", "never", "not", "will",
-        "would", "could", "can", "may", "might", "must", "should", "did", "does", "do",
-        "just", "still", "yet", "reportedly", "allegedly", "apparently", "initially",
-        "separately", "subsequently", "today", "yesterday", "tonight", "to", "is", "are",
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-        "week", "month", "year", "night", "morning", "evening", "decades", "years",
-        "months", "weeks", "days", "return", "turn", "january", "february", "march",
-        "april", "june", "july", "august", "september", "october", "november", "december",
-        "briefing", "conference", "meeting", "telephone"
+        "has",
+        "have",
+        "had",
+        "having",
+        "also",
+        "further",
+        "once",
+        "again",
+        "earlier",
+        "later",
+        "repeatedly",
+        "long",
+        "already",
+        "previously",
+        "now",
+        "then",
+        "recently",
+        "quickly",
+        "publicly",
+        "openly",
+        "strongly",
+        "officially",
+        "never",
+        "not",
+        "will",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "must",
+        "should",
+        "did",
+        "does",
+        "do",
+        "just",
+        "still",
+        "yet",
+        "reportedly",
+        "allegedly",
+        "apparently",
+        "initially",
+        "separately",
+        "subsequently",
+        "today",
+        "yesterday",
+        "tonight",
+        "to",
+        "is",
+        "are",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "week",
+        "month",
+        "year",
+        "night",
+        "morning",
+        "evening",
+        "decades",
+        "years",
+        "months",
+        "weeks",
+        "days",
+        "return",
+        "turn",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "briefing",
+        "conference",
+        "meeting",
+        "telephone",
     )
 )
 
@@ -758,32 +1123,54 @@ def _boundary_before(text: str, floor: int, end: int) -> int:
         found = _boundary_before(text, window, end)
         if found > window:
             return found
-    start = floor
-    for match in _SUBJECT_BOUNDARY.finditer(text, floor, end):
-        if match.end() >= end:
-            break
-        boundary = match.group()
-        is_comma = boundary.startswith(",")
-        is_and = not is_comma and boundary.strip().lower() == "and"
-        if not (is_comma or is_and):
-            start = match.end()  # only "and" and commas have exceptions below
-            continue
-        # Only the words next to a boundary matter: look at short windows, not the sentence.
-        before = text[max(floor, match.start() - 40):match.start()].split()
-        capital_before = bool(before) and before[-1][:1].isupper()
-        if is_and and capital_before:
-            continue  # "U.S. and Bangladesh officials", "Qatar and Egypt"
-        if capital_before and is_comma and _NAMED_APPOSITIVE.match(text, match.end(), end):
-            continue  # "Jiand Baloch, a spokesman for the separatist group"
-        if is_comma:
-            # "the US, Qatar and Egypt": a list of names keeps its commas
-            after = text[match.end():min(end, match.end() + 40)].split()
-            if before and after and before[-1][:1].isupper() and after[0][:1].isupper() and (
-                len(before) >= 2 and before[-2].lower() in {"the", "and"}
-            ):
-                continue
-        start = match.end()
-    return start
+    # The last boundary that is not an exception wins. Most subjects are short, so look
+    # among the last words first: from a space before a letter or digit, which no
+    # boundary match runs across, the regex finds the same matches as from `floor`.
+    restart = _RESTART.search(text, end - 60, end) if end - 60 > floor else None
+    if restart is not None:
+        found = _last_boundary(text, floor, end, restart.end())
+        if found is not None:
+            return found
+    found = _last_boundary(text, floor, end, floor)
+    return floor if found is None else found
+
+
+_RESTART = re.compile(r"\s(?=[^\W_])")
+
+
+def _last_boundary(text: str, floor: int, end: int, scan_from: int) -> int | None:
+    """End of the last boundary found from `scan_from` that is not an exception."""
+    for match in reversed(list(_SUBJECT_BOUNDARY.finditer(text, scan_from, end))):
+        if match.end() < end and _is_subject_boundary(text, floor, end, match):
+            return match.end()
+    return None
+
+
+def _is_subject_boundary(text: str, floor: int, end: int, match: re.Match[str]) -> bool:
+    boundary = match.group()
+    is_comma = boundary.startswith(",")
+    is_and = not is_comma and boundary.strip().lower() == "and"
+    if not (is_comma or is_and):
+        return True  # only "and" and commas have exceptions below
+    # Only the words next to a boundary matter: look at short windows, not the sentence.
+    before = text[max(floor, match.start() - 40) : match.start()].split()
+    capital_before = bool(before) and before[-1][:1].isupper()
+    if is_and and capital_before:
+        return False  # "U.S. and Bangladesh officials", "Qatar and Egypt"
+    if capital_before and is_comma and _NAMED_APPOSITIVE.match(text, match.end(), end):
+        return False  # "Jiand Baloch, a spokesman for the separatist group"
+    if is_comma:
+        # "the US, Qatar and Egypt": a list of names keeps its commas
+        after = text[match.end() : min(end, match.end() + 40)].split()
+        if (
+            before
+            and after
+            and before[-1][:1].isupper()
+            and after[0][:1].isupper()
+            and (len(before) >= 2 and before[-2].lower() in {"the", "and"})
+        ):
+            return False
+    return True
 
 
 _NAMED_APPOSITIVE = re.compile(
@@ -795,7 +1182,7 @@ _NAMED_APPOSITIVE = re.compile(
 
 def _preceded_by_break(text: str, floor: int, subject_start: int) -> bool:
     before = text[floor:subject_start].rstrip()
-    return bool(before) and before.endswith((",", "”", "\"", "’", "'", "—", "–", "-", ":"))
+    return bool(before) and before.endswith((",", "”", '"', "’", "'", "—", "–", "-", ":"))
 
 
 def _break_start(text: str, floor: int, subject_start: int) -> int:
@@ -807,13 +1194,11 @@ def _break_start(text: str, floor: int, subject_start: int) -> int:
 
 def _parenthetical_tail(text: str, cue_end: int, sentence_end: int) -> int | None:
     """For "X, they noted, is Y": where the content resumes after the attribution."""
-    match = re.match(r"(?:\s+(?:on|last|in|at|this)\s+[\w ]{0,20}?)?\s*,\s+(?=\S)",
-                     text[cue_end:sentence_end])
+    match = _PARENTHETICAL_CUE_END.match(text[cue_end:sentence_end])
     if match is None:
         return None
-    rest = text[cue_end + match.end():sentence_end]
-    if len(rest.split()) < 3 or re.match(r"(?:adding|citing|saying|who|which|while|but|and|"
-                                         r"as|although|though|when|in|on|speaking)\b", rest):
+    rest = text[cue_end + match.end() : sentence_end]
+    if len(rest.split(maxsplit=2)) < 3 or _NOT_RESUMED_CONTENT.match(rest):  # under 3 words
         return None
     return cue_end + match.end()
 
@@ -824,7 +1209,7 @@ def _skip_tell_object(text: str, cue: _Cue, limit: int) -> int:
         return cue.end
     told = _TELL_OBJECT.match(text, cue.end, limit)
     if told is None:
-        object_match = re.match(r"\s+(?:the\s+)?[\w.]+(?=[.,;]|\s*$)", text[cue.end:limit])
+        object_match = _BARE_TELL_OBJECT.match(text[cue.end : limit])
         return cue.end + object_match.end() if object_match else cue.end
     return told.end()
 
@@ -839,17 +1224,16 @@ def _content_start(text: str, cue: _Cue, limit: int) -> int:
         start += that.end()
     while start < limit and text[start].isspace():
         start += 1
-    first = text[start:start + 1]
+    first = text[start : start + 1]
     takes_object = cue.kind in {"verb", "gap", "phrase"} and cue.phrase not in _CLAUSE_VERBS
-    if takes_object and that is None and first not in {"\"", "“", "‘", "'"}:
+    if takes_object and that is None and first not in {'"', "“", "‘", "'"}:
         return cue.start  # the cue belongs to the content: "condemned the attack"
     return start
 
 
 def _connective_start(text: str, floor: int, cue_start: int) -> int:
     end = _subject_end(text, floor, cue_start)
-    match = re.search(r"(?:,\s*|\s+(?:and|but|then|while)\s*|\s*,\s*(?:and|but)\s*)$",
-                      text[floor:end], re.IGNORECASE)
+    match = _CONNECTIVE_END.search(text[floor:end])
     return floor + match.start() if match else end
 
 
@@ -866,8 +1250,10 @@ def _set_content_ends(context: _Context, sentence: Sentence, analyses: list[_Ana
     for current, following in itertools.pairwise(ordered):
         if current.layout not in {"after"} or current.dropped:
             continue
-        if following.layout == "around" and following.source is not None and (
-            following.source == current.source
+        if (
+            following.layout == "around"
+            and following.source is not None
+            and (following.source == current.source)
         ):
             # "blamed political opponents who, he said, seek to ...": one claim.
             following.dropped = True
@@ -876,10 +1262,11 @@ def _set_content_ends(context: _Context, sentence: Sentence, analyses: list[_Ana
         if following.layout in {"before", "around"} and following.source_span is not None:
             boundary = following.source_span[0]
             boundary = _break_start(context.text, sentence.start, boundary)
-        current.content = [(start, min(end, boundary)) if start < boundary else (start, start)
-                           for start, end in current.content]
-        if following.continuation and all(end <= current.cue.end + 1
-                                          for _, end in current.content):
+        current.content = [
+            (start, min(end, boundary)) if start < boundary else (start, start)
+            for start, end in current.content
+        ]
+        if following.continuation and all(end <= current.cue.end + 1 for _, end in current.content):
             # "issued a statement on Tuesday confirming ...": the second cue carries it.
             current.dropped = True
 
@@ -892,18 +1279,22 @@ def _merge_nested(text: str, analyses: list[_Analysis]) -> None:
         for inner in analyses:
             if inner is outer or inner.dropped or inner.source_span is None:
                 continue
-            if outer.layout == "before" and inner.continuation is False and any(
-                start <= inner.cue.start < end for start, end in outer.content
-            ) and inner.layout == "after" and outer.cue.kind == "verb" and inner.cue.kind in {
-                "verb", "phrase", "gap"
-            }:
+            if (
+                outer.layout == "before"
+                and inner.continuation is False
+                and any(start <= inner.cue.start < end for start, end in outer.content)
+                and inner.layout == "after"
+                and outer.cue.kind == "verb"
+                and inner.cue.kind in {"verb", "phrase", "gap"}
+            ):
                 # "The Taliban rejected ... and said ..., militant commanders said": the inner
                 # claims stand; the outer keeps only what precedes them ("It aims to ...
                 # though some members argue ..., they said").
                 cut = inner.source_span[0]
-                outer.content = [(start, min(end, cut)) for start, end in outer.content
-                                 if start < cut]
-                if not outer.content or not text[outer.content[0][0]:outer.content[-1][1]].strip(
+                outer.content = [
+                    (start, min(end, cut)) for start, end in outer.content if start < cut
+                ]
+                if not outer.content or not text[outer.content[0][0] : outer.content[-1][1]].strip(
                     " ,;:-—–\"“”'‘’"
                 ):
                     outer.dropped = True
@@ -912,7 +1303,7 @@ def _merge_nested(text: str, analyses: list[_Analysis]) -> None:
                 content_start = min(start for start, _ in outer.content if start < _ + 1)
                 if outer.layout == "around":
                     content_start = outer.content[-1][0]
-                gap = text[content_start:inner.source_span[0]].strip(" ,")
+                gap = text[content_start : inner.source_span[0]].strip(" ,")
                 if inner.source_span[0] >= content_start and not gap and inner.layout == "after":
                     # "the experts said member states highlighted that ..."
                     speech = inner.cue.phrase in _CLAUSE_VERBS
@@ -953,8 +1344,9 @@ def _resolve_sources(
             analysis.source = None
             continue
         start, end = analysis.source_span
-        source = describe_source(context.text, start, end, context.actors,
-                                 context.actor_mentions, context.mentions)
+        source = describe_source(
+            context.text, start, end, context.actors, context.actor_mentions, context.mentions
+        )
         if source is None and analysis.cue.phrase == "reports that":
             source = Source(claimant="reports", kind="unnamed", plural=True)
         if source is None or (analysis.cue.phrase in _POINTING and not _is_document(source)):
@@ -967,8 +1359,21 @@ def _resolve_sources(
 
 
 _POINTING = frozenset({"point to", "points to", "pointed to"})
-_DOCUMENT_HEADS = frozenset({"report", "reports", "findings", "evidence", "intelligence",
-                             "data", "sources", "documents", "assessment", "study", "survey"})
+_DOCUMENT_HEADS = frozenset(
+    {
+        "report",
+        "reports",
+        "findings",
+        "evidence",
+        "intelligence",
+        "data",
+        "sources",
+        "documents",
+        "assessment",
+        "study",
+        "survey",
+    }
+)
 
 
 def _is_document(source: Source) -> bool:
@@ -983,19 +1388,22 @@ def _sentence_subject(
     no direct comment ..., but said ..." gives the continuation its speaker."""
     text = context.text
     end = sentence.start
-    for token in re.finditer(r"[\w’'.`-]+", text[sentence.start:sentence.end]):
+    for token in re.finditer(r"[\w’'.`-]+", text[sentence.start : sentence.end]):
         word = token.group()
         lowered = word.lower().strip(".")
-        if word[0].isupper() or lowered in {"the", "a", "an", "of"} or (
-            lowered in context.actors.roles or lowered in context.actors.source_nouns
+        if (
+            word[0].isupper()
+            or lowered in {"the", "a", "an", "of"}
+            or (lowered in context.actors.roles or lowered in context.actors.source_nouns)
         ):
             end = sentence.start + token.end()
             continue
         break
     if end <= sentence.start:
         return None
-    source = describe_source(text, sentence.start, end, context.actors,
-                             context.actor_mentions, context.mentions)
+    source = describe_source(
+        text, sentence.start, end, context.actors, context.actor_mentions, context.mentions
+    )
     if source is None:
         return None
     return _resolve(context, source, sentence.start, discourse)
@@ -1007,12 +1415,16 @@ def _resolve(context: _Context, source: Source, position: int, discourse: _Disco
     if source.kind == "pronoun":
         wanted_plural = lowered in {"they", "we"}
         for earlier in reversed(discourse.history):
-            if lowered in {"he", "she"} and earlier.kind in {"person", "role"} and not (
-                earlier.plural
+            if (
+                lowered in {"he", "she"}
+                and earlier.kind in {"person", "role"}
+                and not (earlier.plural)
             ):
                 return earlier
-            if lowered == "it" and earlier.kind in {"org", "group", "state", "unnamed"} and not (
-                earlier.plural
+            if (
+                lowered == "it"
+                and earlier.kind in {"org", "group", "state", "unnamed"}
+                and not (earlier.plural)
             ):
                 return earlier
             if wanted_plural and (earlier.plural or earlier.kind in {"group", "org", "state"}):
@@ -1020,8 +1432,9 @@ def _resolve(context: _Context, source: Source, position: int, discourse: _Disco
         if lowered in {"they", "it"}:
             group = _nearest_group(context, position)
             if group is not None:
-                return Source(claimant=group.surface, org=group.group, kind="group",
-                              group=group.group)
+                return Source(
+                    claimant=group.surface, org=group.group, kind="group", group=group.group
+                )
         return source
     if source.kind == "person" and source.person:
         bare = _strip_honorific(source.person)
@@ -1029,28 +1442,29 @@ def _resolve(context: _Context, source: Source, position: int, discourse: _Disco
         if known is not None and len(bare.split()) <= len(known.person.split()):
             return known
         return source
-    if source.kind in {"org", "group", "state"}:
+    if source.kind in {"org", "group", "state"} and not source.group:
         # "Amaq said" after "Islamic State's propaganda outlet Amaq": keep what we learnt.
         for earlier in reversed(discourse.history):
-            if earlier.claimant.lower() == lowered and (earlier.group or earlier.org) and (
-                not source.group
-            ):
+            if (earlier.group or earlier.org) and earlier.claimant.lower() == lowered:
                 return replace(source, org=source.org or earlier.org, group=earlier.group)
     words = lowered.split()
-    original = context.text[position:position + 4].lower()
+    original = context.text[position : position + 4].lower()
     definite = original.startswith("the ") or (words and words[0] in {"this", "that", "these"})
     if definite and source.kind in {"role", "unnamed", "org"} and words:
         head = words[-1]
         if head in _GROUP_HEADS and not source.group:
             group = _nearest_group(context, position)
             if group is not None:
-                return Source(claimant=group.group, org=group.group, kind="group",
-                              group=group.group)
+                return Source(
+                    claimant=group.group, org=group.group, kind="group", group=group.group
+                )
         for earlier in reversed(discourse.history):
             if earlier is source:
                 continue
-            if earlier.head and _same_head(head, earlier.head) and (
-                earlier.claimant.lower() != lowered
+            if (
+                earlier.head
+                and _same_head(head, earlier.head)
+                and (earlier.claimant.lower() != lowered)
             ):
                 return earlier
     return source
@@ -1058,17 +1472,26 @@ def _resolve(context: _Context, source: Source, position: int, discourse: _Disco
 
 def _strip_honorific(name: str) -> str:
     words = name.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in {"mr", "mrs", "ms", "dr", "sheikh",
-                                                               "maulana", "mullah", "president"}:
+    while len(words) > 1 and words[0].lower().rstrip(".") in {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sheikh",
+        "maulana",
+        "mullah",
+        "president",
+    }:
         words = words[1:]
     return " ".join(words)
 
 
 def _same_head(first: str, second: str) -> bool:
-    def stem(word: str) -> str:
-        return word[:-1] if word.endswith("s") else word
+    return _stem(first) == _stem(second)
 
-    return stem(first) == stem(second)
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
 
 
 def _nearest_group(context: _Context, position: int) -> GroupMention | None:
@@ -1113,7 +1536,7 @@ def _build_claim(
     text = context.text
     pieces = [_clean(text[start:end]) for start, end in content]
     claim_text = " ".join(piece for piece in pieces if piece)
-    if len(claim_text.split()) < 2:
+    if len(claim_text.split(maxsplit=1)) < 2:  # a single word claims nothing
         return None
     source = analysis.source
     # One pass over the lexicon hits of the content: hedges, evidence, stance markers.
@@ -1121,33 +1544,36 @@ def _build_claim(
     evidence: list[str] = []
     markers: list[Hit] = []
     for hit in context.hits:
-        if hit.kind == "cue" or hit.kind == "gap_head" or not _within(content, hit.start,
-                                                                        hit.end):
+        if hit.kind == "cue" or hit.kind == "gap_head" or not _within(content, hit.start, hit.end):
             continue
         if hit.kind == "content":
             markers.append(hit)
         elif hit.kind == "hedge" and hit.phrase not in hedges:
-            hedges.append(text[hit.start:hit.end])
+            hedges.append(text[hit.start : hit.end])
         elif hit.kind == "evidence" and not any(hit.phrase in found for found in evidence):
             evidence = [found for found in evidence if found not in hit.phrase]
-            evidence.append(text[hit.start:hit.end])
+            evidence.append(text[hit.start : hit.end])
     stance = _stance(context, analysis, markers, source)
     about = _about(context, analysis, content, source, stance)
     numbers = _numbers(text, content)
     places = _places(context, content)
-    is_quote = any(
-        quote.start < end and start < quote.end and len(text[quote.start:quote.end].split()) >= 3
-        for start, end in content for quote in context.quotes
+    is_quote = bool(context.quotes) and any(
+        quote.start < end
+        and start < quote.end
+        and len(text[quote.start : quote.end].split(maxsplit=2)) >= 3  # three words or more
+        for start, end in content
+        for quote in context.quotes
     )
-    claimant, role, org = ("", "", "") if source is None else (
-        source.claimant, source.role, source.org)
+    claimant, role, org = (
+        ("", "", "") if source is None else (source.claimant, source.role, source.org)
+    )
     if source is not None and source.kind == "state" and not org:
         org = source.country if source.country != claimant else ""
     return Claim(
         claimant=claimant,
         claimant_role=role,
         claimant_org=org,
-        cue=text[analysis.cue.start:analysis.cue.end],
+        cue=text[analysis.cue.start : analysis.cue.end],
         stance=stance,
         text=claim_text,
         sentence=sentence.text,
@@ -1183,20 +1609,27 @@ def _stance(
     marker_stances = {hit.stance for hit in markers}
     if stance == "denial" and _refuses(context, cue):
         return "statement"
-    if cue.phrase.startswith("claim") and stance == "statement" and _ATTACK_OBJECT.match(
-        context.text, cue.end
+    if (
+        cue.phrase.startswith("claim")
+        and stance == "statement"
+        and _ATTACK_OBJECT.match(context.text, cue.end)
     ):
         return "responsibility"  # "claimed a series of suicide bomb attacks"
-    if stance == "warning" and "demand" in marker_stances and any(
-        hit.phrase in {"should", "must"} for hit in markers
+    if (
+        stance == "warning"
+        and "demand" in marker_stances
+        and any(hit.phrase in {"should", "must"} for hit in markers)
     ):
         return "demand"
     if stance != "statement":
         return stance
     if analysis.inherited_stance is not None:
         return analysis.inherited_stance
-    if source is not None and source.group and "responsibility" in marker_stances and (
-        source.kind in {"group", "person", "role", "org"}
+    if (
+        source is not None
+        and source.group
+        and "responsibility" in marker_stances
+        and (source.kind in {"group", "person", "role", "org"})
     ):
         return "responsibility"
     if source is not None and _is_report_source(source):
@@ -1221,7 +1654,7 @@ _ATTACK_OBJECT = re.compile(
 
 def _refuses(context: _Context, cue: _Cue) -> bool:
     """ "rejected the offer of a ceasefire" refuses (a statement), it does not deny."""
-    window = context.text[cue.end:cue.end + 120].split()[:_REFUSAL_WINDOW]
+    window = context.text[cue.end : cue.end + 120].split()[:_REFUSAL_WINDOW]
     words = {word.strip(",.;:\"“”'‘’").lower() for word in window}
     return bool(words & context.lexicon.refusals)
 
@@ -1240,12 +1673,12 @@ def _about(
     for mention in context.mentions:
         if _within(content, mention.start, mention.end):
             about.append(mention.group)
+    if source is None or not source.group:
+        return tuple(dict.fromkeys(about))
     content_text = " ".join(text[start:end] for start, end in content)
-    if source is not None and source.group and _FIRST_PERSON.search(content_text):
+    if _FIRST_PERSON.search(content_text):
         about.append(source.group)  # a group spokesman's "we"
-    elif source is not None and source.group and source.kind == "group" and (
-        _THIRD_PERSON.search(content_text)
-    ):
+    elif source.kind == "group" and _THIRD_PERSON.search(content_text):
         about.append(source.group)  # "the Taliban said they would persist"
     return tuple(dict.fromkeys(about))
 
@@ -1259,22 +1692,20 @@ def _numbers(text: str, content: list[tuple[int, int]]) -> tuple[str, ...]:
             if match.group("tail"):
                 continue  # ages, ordinals, percentages and times are not the claimed figure
             value = match.group("num")
-            before = text[max(start, match.start() - 12):match.start()]
-            after = text[match.end():match.end() + 12]
-            if _MONTHS.search(before) or re.match(r"\s*(?:January|February|March|April|May|"
-                                                  r"June|July|August|September|October|"
-                                                  r"November|December)\b", after):
+            before = text[max(start, match.start() - 12) : match.start()]
+            after = text[match.end() : match.end() + 12]
+            if _MONTHS.search(before) or _MONTH_AFTER.match(after):
                 continue  # a date
-            if re.fullmatch(r"(?:19|20)\d\d", value) and not match.group("range"):
+            if _YEAR.fullmatch(value) and not match.group("range"):
                 continue  # a year
             lowered = value.lower()
-            if lowered == "one" and re.match(r"\s*(?:of|another|day|time)\b|-", after):
+            if lowered == "one" and _ONE_AS_PRONOUN.match(after):
                 continue
             if lowered in {"hundreds", "thousands", "dozens", "a dozen", "hundred"}:
                 continue
             figure = match.group()
             if figure.lower().startswith("between "):
-                figure = figure[len("between "):]
+                figure = figure[len("between ") :]
             found.append(figure.strip())
     return tuple(dict.fromkeys(found))
 
@@ -1283,8 +1714,8 @@ def _places(context: _Context, content: list[tuple[int, int]]) -> tuple[str, ...
     text = context.text
     places: list[str] = []
     for mention in context.actor_mentions:
-        if mention.kind in {"country", "capital", "place"} and any(
-            start <= mention.start and mention.end <= end for start, end in content
+        if mention.kind in {"country", "capital", "place"} and _within(
+            content, mention.start, mention.end
         ):
             places.append(mention.surface)
     for start, end in content:

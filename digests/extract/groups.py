@@ -1015,7 +1015,10 @@ def summarise_groups(
 def _fullest(surfaces: Sequence[str]) -> str:
     """The longest way the text writes a group's name, without a possessive ending."""
     longest = max(surfaces, key=len)
-    return re.sub(r"[’']s?$", "", longest)
+    return _POSSESSIVE_END.sub("", longest)
+
+
+_POSSESSIVE_END = re.compile(r"[’']s?$")
 
 
 def _short_for(name: str, surfaces: Iterable[str]) -> str:

@@ -10,7 +10,7 @@ document is scanned once for every cue, hedge, evidence phrase and content marke
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -56,6 +56,24 @@ class Hit:
     stance: Stance | None = None
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__; filling the
+# slots directly builds the same object in half the time, for the hits of every document.
+# Unpacked by name in `_new_hit`: a field added to `Hit` makes it fail loudly.
+_SET_HIT_FIELDS = tuple(getattr(Hit, slot.name).__set__ for slot in fields(Hit))
+
+
+def _new_hit(start: int, end: int, kind: HitKind, phrase: str, stance: Stance | None) -> Hit:
+    """`Hit(start, end, kind, phrase, stance)`, built slot by slot."""
+    hit = object.__new__(Hit)
+    set_start, set_end, set_kind, set_phrase, set_stance = _SET_HIT_FIELDS
+    set_start(hit, start)
+    set_end(hit, end)
+    set_kind(hit, kind)
+    set_phrase(hit, phrase)
+    set_stance(hit, stance)
+    return hit
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Cues by stance, content markers, refusal objects, hedges and evidence phrases."""
@@ -70,26 +88,27 @@ class Lexicon:
 
     def scan(self, text: str) -> list[Hit]:
         """Every whole-word lexicon phrase in `text`, in order of start offset."""
-        lowered = text.lower()
+        return self.scan_lowered(text, text.lower())
+
+    def scan_lowered(self, text: str, lowered: str) -> list[Hit]:
+        """`scan` when the caller already has `text.lower()`: `find_claims` lowers each
+        document once for this and `Actors.find_lowered`."""
         hits: list[Hit] = []
         length = len(lowered)
         # Leftmost-longest matches: "claimed responsibility", not also "claimed" inside it.
         for last, entries in self._automaton.iter_long(lowered):
             end = last + 1
+            # Whole words only: no letter, digit or "_" touches the phrase.
+            if end < length and (lowered[end].isalnum() or lowered[end] == "_"):
+                continue  # the same end for every entry
             for kind, phrase, stance in entries:
                 start = end - len(phrase)
-                if start > 0 and _is_word_char(lowered[start - 1]):
-                    continue
-                if end < length and _is_word_char(lowered[end]):
+                if start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
                     continue
                 if kind == "hedge" and text[start:end] != phrase:
                     continue  # "May Allah ..." is not the hedge "may"
-                hits.append(Hit(start, end, kind, phrase, stance))
+                hits.append(_new_hit(start, end, kind, phrase, stance))
         return hits
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 def verb_forms(entry: str) -> tuple[str, ...]:

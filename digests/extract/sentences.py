@@ -10,7 +10,7 @@ that claims can treat it as one piece of content.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 _ABBREVIATIONS = frozenset(
     [
@@ -160,7 +160,7 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
     start = _skip_dateline(text)
     for match in _BOUNDARY.finditer(text):
-        if match.group().startswith("\n"):
+        if text[match.start()] == "\n":
             cut = match.start()
         else:
             if not _ends_sentence(text, match.start(), match.end()):
@@ -182,13 +182,27 @@ def _skip_dateline(text: str) -> int:
     return match.end()
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__; filling the
+# slots directly builds the same object in half the time, for every sentence of every text.
+_SET_SENTENCE_FIELDS = tuple(getattr(Sentence, slot.name).__set__ for slot in fields(Sentence))
+
+
+def _new_sentence(start: int, end: int, text: str) -> Sentence:
+    """`Sentence(start, end, text)`, built slot by slot."""
+    sentence = object.__new__(Sentence)
+    set_start, set_end, set_text = _SET_SENTENCE_FIELDS
+    set_start(sentence, start)
+    set_end(sentence, end)
+    set_text(sentence, text)
+    return sentence
+
+
 def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        sentences.append(Sentence(start, end, text[start:end]))
+    piece = text[start:end]
+    stripped = piece.strip()  # str.strip() drops exactly the characters that isspace() is for
+    if stripped:
+        start += len(piece) - len(piece.lstrip())
+        sentences.append(_new_sentence(start, start + len(stripped), stripped))
 
 
 def _ends_sentence(text: str, stop: int, after: int) -> bool:
@@ -198,20 +212,24 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     word = _word_before(text, max(0, stop - 40), stop)  # a window: no rescans
     if not word:
         return True
-    next_match = _NEXT_WORD.match(text, after)
-    next_word = next_match.group(1) if next_match else ""
     if "." in word:  # a dotted acronym such as "U.S." or "U.N."
-        return next_word.lower() in _SENTENCE_OPENERS
+        return _next_word(text, after) in _SENTENCE_OPENERS
     if len(word) == 1 and word.isupper():
         return False  # an initial: "Rosemary A. DiCarlo"
     lowered = word.lower()
     if lowered in _ABBREVIATIONS:
         # "Dec. 26" never ends a sentence; "Mr. Biden" neither; "... in the U.S. Army Corp."
         # followed by "The" might, but titles before names are far more common.
-        return lowered in {"etc", "inc", "ltd", "co", "corp"} and next_word.lower() in (
+        return lowered in {"etc", "inc", "ltd", "co", "corp"} and _next_word(text, after) in (
             _SENTENCE_OPENERS
         )
     return True
+
+
+def _next_word(text: str, after: int) -> str:
+    """The word after a full stop, lower-cased (read only when the word before needs it)."""
+    next_match = _NEXT_WORD.match(text, after)
+    return next_match.group(1).lower() if next_match else ""
 
 
 def _word_before(text: str, floor: int, stop: int) -> str:
@@ -240,7 +258,7 @@ def sentence_index(sentences: tuple[Sentence, ...], offset: int) -> int:
     return low
 
 
-_DOUBLE_QUOTES = re.compile(r"[\"“”]")
+_DOUBLE_MARKS = "\"“”"
 # An opening mark at the start or after a space or bracket before a word character, or a
 # closing mark after a word or punctuation before a space, punctuation or the end. The
 # mark comes first and its neighbour is checked behind it: a pattern that starts with a
@@ -259,18 +277,31 @@ def find_quotes(text: str) -> tuple[Quote, ...]:
     quotation runs on into a new paragraph. Single marks count as quotes only in texts that
     quote with them ('...,' Harf said), never apostrophes.
     """
-    quotes = _pair(text, _DOUBLE_QUOTES)
+    quotes = _pair(text, _positions_of(text, _DOUBLE_MARKS))
     if quotes:
         return quotes
-    return _pair(text, _SINGLE_QUOTES)
+    return _pair(text, [match.start() for match in _SINGLE_QUOTES.finditer(text)])
 
 
-def _pair(text: str, pattern: re.Pattern[str]) -> tuple[Quote, ...]:
+def _positions_of(text: str, characters: str) -> list[int]:
+    """Where any of `characters` stands in `text`, in order: `str.find` skips to each one
+    many times faster than a regular expression steps through the text."""
+    positions: list[int] = []
+    for character in characters:
+        index = text.find(character)
+        while index >= 0:
+            positions.append(index)
+            index = text.find(character, index + 1)
+    positions.sort()
+    return positions
+
+
+def _pair(text: str, marks: list[int]) -> tuple[Quote, ...]:
+    """Quotations from the offsets of the quotation marks in `text`."""
     quotes: list[Quote] = []
     open_at: int | None = None
     length = len(text)
-    for match in pattern.finditer(text):
-        index = match.start()
+    for index in marks:
         mark = text[index]
         before = text[index - 1] if index > 0 else " "
         after = text[index + 1] if index + 1 < length else " "
