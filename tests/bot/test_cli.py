@@ -139,13 +139,19 @@ def test_demo_runs_from_the_installed_command(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert "ingested 5, duplicates 0, failed 0" in result.stdout
     assert "Sample brief: Houthis keep up Red Sea attacks" in result.stdout
-    # The demo ends with the digest a channel would get, as it reads in Slack.
-    digest = result.stdout.split("The digest a channel would get now", 1)[1]
-    assert "═══ sitrep digest · " in digest
-    assert "*Tehrik-i-Taliban Pakistan* (TTP)" in digest
-    assert "dismissed the UN reports as “propaganda”" in digest
-    assert "Reply in this thread to ask" in digest
-    assert "Pakistan has once again called on the Taliban-led administration" in result.stdout
+    # The demo ends in a scripted session of the shell workspace: a digest posted to the
+    # channel, a question in its thread, /group with a button and a misspelling, /claim.
+    session = result.stdout.split("Now the local shell workspace", 1)[1]
+    assert "you › /digest now" in session
+    assert "── sitrep in #c0local" in session
+    assert "═══ sitrep digest · " in session
+    assert "Tehrik-i-Taliban Pakistan (TTP)" in session
+    assert "dismissed the UN reports as “propaganda”" in session
+    assert "── sitrep in the thread" in session
+    assert "═══ Tehrik-i-Taliban Pakistan" in session
+    assert "All claims about Tehrik-i-Taliban Pakistan" in session
+    assert "Did you mean: Tehrik-i-Taliban Pakistan?" in session
+    assert "6,000 fighters" in session
     assert (tmp_path / "data" / "demo.db").exists()
 
 
