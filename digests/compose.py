@@ -135,6 +135,13 @@ def parse_since(text: str, now: datetime) -> datetime:
     return start
 
 
+def concerned_groups(about: tuple[str, ...], speaker_group: str | None) -> tuple[str, ...]:
+    """A claim's groups: those its content is about, then the group making it, if any."""
+    if speaker_group and speaker_group not in about:
+        return (*about, speaker_group)
+    return about
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """A document cited as a source."""
@@ -188,9 +195,7 @@ class ClaimView:
     @property
     def groups(self) -> tuple[str, ...]:
         """The groups the claim concerns: those it is about, and the group speaking."""
-        if self.speaker_group and self.speaker_group not in self.about:
-            return (*self.about, self.speaker_group)
-        return self.about
+        return concerned_groups(self.about, self.speaker_group)
 
     @property
     def source_count(self) -> int:
@@ -258,9 +263,7 @@ class _Ranked(NamedTuple):
 
     @property
     def groups(self) -> tuple[str, ...]:
-        if self.speaker_group and self.speaker_group not in self.about:
-            return (*self.about, self.speaker_group)
-        return self.about
+        return concerned_groups(self.about, self.speaker_group)
 
     @property
     def contested(self) -> bool:
