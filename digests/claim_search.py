@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from digests.compose import ClaimView, load_claim_views
 from digests.messages import SlackMessage
-from digests.profiles import claims_of_groups, speaker_forms
+from digests.profiles import claims_of_groups
 from digests.render import MAX_BLOCKS, MAX_TEXT_CHARS, sections, shorten
 from digests.store.engine import Store
 from digests.store.groups import GroupRecord, all_groups, name_index
@@ -67,10 +67,7 @@ def search_claims(store: Store, words: str, *, limit: int = 5) -> list[ClaimView
         _score(scores, hits, _SOME_WORDS)
     with store.session() as session:
         if named:
-            condition = claims_of_groups(
-                [group.id for group in named],
-                [form for group in named for form in speaker_forms(group.name, group)],
-            )
+            condition = claims_of_groups([group.id for group in named])
             if not other_terms:  # only a group's name: its latest claims are candidates too
                 latest = session.scalars(
                     select(Claim.id).where(condition).order_by(Claim.id.desc()).limit(pool)

@@ -92,7 +92,7 @@ def group_profile(
     entry = watchlist.by_name.get(name)
     record = next((group for group in stored if group.name == name), None)
     with store.session() as session:
-        activity = _activity(session, name, speaker_forms(name, record or entry), now)
+        activity = _activity(session, name, now)
     by_stance = tuple(
         (stance, tuple(claim for claim in activity.latest if claim.stance == stance))
         for stance in STANCE_ORDER
@@ -133,7 +133,7 @@ def group_claims(
     group = group or name_index(stored).get(name_key(name))
     if group is None or limit <= 0:
         return [], 0
-    claims = claims_of_groups([group.id], speaker_forms(group.name, group))
+    claims = claims_of_groups([group.id])
     with store.session() as session:
         total = session.scalar(select(func.count()).select_from(Claim).where(claims)) or 0
         ids = session.scalars(
@@ -186,11 +186,11 @@ class _Activity:
     linked_groups: tuple[tuple[str, int], ...] = ()
 
 
-def _activity(session: Session, name: str, forms: Sequence[str], now: datetime) -> _Activity:
+def _activity(session: Session, name: str, now: datetime) -> _Activity:
     group_id = session.scalar(select(Group.id).where(Group.name == name))
     if group_id is None:  # on the watchlist, never stored: nothing seen yet
         return _Activity()
-    claims = claims_of_groups([group_id], forms)
+    claims = claims_of_groups([group_id])
     now = now.astimezone(UTC)  # stored times are UTC (SQLite keeps no zone to convert)
     recent, total, first, last = _how_often_seen(
         session, group_id, now - timedelta(days=RECENT_DAYS), now
@@ -274,28 +274,10 @@ def _other_names(
     return tuple(kept.values())
 
 
-def speaker_forms(name: str, group: GroupRecord | GroupEntry | None) -> tuple[str, ...]:
-    """Names under which a group may speak as a claim's source. Short names are left out
-    unless listed as aliases: the watchlist keeps ambiguous ones ("RSF") as labels only.
-    The stored aliases come first, so a profile and its "All claims" count the same."""
-    return tuple(dict.fromkeys((name, *(group.aliases if group else ()))))
-
-
-def claims_of_groups(
-    group_ids: Collection[int], speaker_forms: Sequence[str]
-) -> ColumnElement[bool]:
-    """Claims about one of the groups, or whose source is one of them (named in
-    `speaker_forms`: canonical names and aliases), as a condition on Claim rows."""
-    lowered = sorted({form.lower() for form in speaker_forms})
+def claims_of_groups(group_ids: Collection[int]) -> ColumnElement[bool]:
+    """Claims about one of the groups, or made by one of them, as a condition on Claim rows."""
     about = select(ClaimGroup.claim_id).where(ClaimGroup.group_id.in_(group_ids))
-    return or_(
-        Claim.id.in_(about),
-        # Both the forms as written and lowercased: SQLite's lower() folds ASCII only.
-        Claim.claimant.in_(speaker_forms),
-        Claim.claimant_org.in_(speaker_forms),
-        func.lower(Claim.claimant).in_(lowered),
-        func.lower(Claim.claimant_org).in_(lowered),
-    )
+    return or_(Claim.id.in_(about), Claim.speaker_group_id.in_(group_ids))
 
 
 def _naming_documents(group_id: int) -> Select[tuple[int]]:

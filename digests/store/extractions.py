@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from digests.extract.links import link_claims as relate_all
 from digests.extract.model import Claim, Extraction, FoundGroup
-from digests.extract.watchlist import Watchlist
+from digests.extract.watchlist import Watchlist, name_key
 from digests.store.engine import Store
 from digests.store.models import Claim as ClaimRow
 from digests.store.models import ClaimGroup, ClaimLink, Group, Mention
@@ -55,6 +55,17 @@ def group_ids(session: Session) -> dict[str, int]:
     return {name: group_id for name, group_id in session.execute(select(Group.name, Group.id))}
 
 
+def speaker_ids(session: Session) -> dict[str, int]:
+    """Group ids by every name a group may speak under: its name and its aliases (keyed by
+    `name_key`). Short names are left out: the watchlist keeps ambiguous ones ("RSF") as
+    labels only."""
+    index: dict[str, int] = {}
+    for group_id, name, aliases in session.execute(select(Group.id, Group.name, Group.aliases)):
+        for form in (*aliases, name):  # a canonical name wins over another group's alias
+            index[name_key(form)] = group_id
+    return index
+
+
 def _ensure_groups(
     session: Session, ids: dict[str, int], groups: Iterable[FoundGroup], names: Iterable[str]
 ) -> None:
@@ -79,9 +90,17 @@ def _ensure_groups(
 
 
 def save_extraction(
-    session: Session, document_id: int, extraction: Extraction, ids: dict[str, int]
+    session: Session,
+    document_id: int,
+    extraction: Extraction,
+    ids: dict[str, int],
+    speakers: Mapping[str, int] | None = None,
 ) -> list[StoredClaim]:
-    """Store one document's mentions and claims; `ids` (group name -> id) is kept up to date."""
+    """Store one document's mentions and claims; `ids` (group name -> id) is kept up to date.
+
+    `speakers` (see speaker_ids) tells which claims a group makes itself; without it only
+    a source named exactly as a stored group counts.
+    """
     about_names = {name for claim in extraction.claims for name in claim.about}
     mention_names = {mention.group for mention in extraction.mentions}
     _ensure_groups(session, ids, extraction.groups, sorted(about_names | mention_names))
@@ -104,7 +123,11 @@ def save_extraction(
     for claim in extraction.claims:
         claim_id = session.execute(
             insert(ClaimRow)
-            .values(document_id=document_id, **claim_values(claim))
+            .values(
+                document_id=document_id,
+                speaker_group_id=_speaker(claim, ids, speakers),
+                **claim_values(claim),
+            )
             .returning(ClaimRow.id)
         ).scalar_one()
         if claim.about:
@@ -117,6 +140,16 @@ def save_extraction(
             )
         stored.append(StoredClaim(claim_id, document_id, claim))
     return stored
+
+
+def _speaker(claim: Claim, ids: dict[str, int], speakers: Mapping[str, int] | None) -> int | None:
+    for source in (claim.claimant_org, claim.claimant):
+        if not source:
+            continue
+        found = ids.get(source) or (speakers or {}).get(name_key(source))
+        if found is not None:
+            return found
+    return None
 
 
 def claim_values(claim: Claim) -> dict[str, object]:
@@ -233,10 +266,10 @@ def replace_extractions(
     """Swap these documents' stored extraction for a new one; returns (claims, links) written."""
     with store.session(write=True) as session:
         clear_extractions(session, [document_id for document_id, _ in extractions])
-        ids = group_ids(session)
+        ids, speakers = group_ids(session), speaker_ids(session)
         new_claims: list[StoredClaim] = []
         for document_id, extraction in extractions:
-            new_claims += save_extraction(session, document_id, extraction, ids)
+            new_claims += save_extraction(session, document_id, extraction, ids, speakers)
         return len(new_claims), link_claims(session, new_claims, ids)
 
 

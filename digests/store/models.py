@@ -106,6 +106,11 @@ class Claim(Base):
     claimant: Mapped[str] = mapped_column(Text)
     claimant_role: Mapped[str] = mapped_column(Text)
     claimant_org: Mapped[str] = mapped_column(Text)
+    # The group making the claim, when its source is one ("the BLA said"); indexed so a
+    # group's profile finds what it says without reading every claim.
+    speaker_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), index=True
+    )
     cue: Mapped[str] = mapped_column(String(100))
     stance: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
