@@ -121,7 +121,13 @@ def fill(
                 for index, claim in enumerate(extraction.claims):
                     claim_id = document_id * 100 + index
                     claims.append(
-                        {"id": claim_id, "document_id": document_id, **claim_values(claim)}
+                        {
+                            "id": claim_id,
+                            "document_id": document_id,
+                            "speaker_group_id": ids.get(claim.claimant_org)
+                            or ids.get(claim.claimant),
+                            **claim_values(claim),
+                        }
                     )
                     about += [
                         {"claim_id": claim_id, "group_id": ids[name]}
