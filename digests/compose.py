@@ -239,8 +239,10 @@ class Digest:
         return self.documents == 0
 
 
-# Claims fetched whole per group for the thread, beyond those in the message.
-THREAD_CLAIMS_PER_GROUP = 15
+# The thread under a digest gives detail for the busiest groups, a few claims each: a
+# reader scrolls a thread, not an archive (that is what /group's "All claims" is for).
+THREAD_GROUPS = 16
+THREAD_CLAIMS_PER_GROUP = 8
 
 
 class _Ranked(NamedTuple):
@@ -610,7 +612,7 @@ def _claims_to_show(
     for claim in ranked:
         for name in claim.groups:
             by_group[name].append(claim)
-    for group in groups:
+    for group in groups[:THREAD_GROUPS]:
         claims = by_group.get(group.name, [])
         wanted.update(claim.id for claim in claims[:THREAD_CLAIMS_PER_GROUP])
         wanted.update(claim.id for claim in sorted(claims, key=_lead_rank)[:3])

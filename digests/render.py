@@ -19,7 +19,13 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from digests.compose import ClaimView, Digest, SourceRef
+from digests.compose import (
+    THREAD_CLAIMS_PER_GROUP,
+    THREAD_GROUPS,
+    ClaimView,
+    Digest,
+    SourceRef,
+)
 from digests.messages import RenderedDigest, SlackMessage
 
 # Slack's Block Kit limits.
@@ -223,10 +229,10 @@ def _thread_messages(
     blocks: list[dict[str, Any]] = []
     titled = [
         (f"{g.name} ({g.short})" if g.short != g.name else g.name, g.name)
-        for g in (*digest.groups, *digest.more_groups)
+        for g in (*digest.groups, *digest.more_groups)[:THREAD_GROUPS]
     ]
     for title, name in [*titled, ("Other claims", "")]:
-        claims = [c for c in by_group.get(name, []) if c.id not in shown][:15]
+        claims = [c for c in by_group.get(name, []) if c.id not in shown][:THREAD_CLAIMS_PER_GROUP]
         if not claims:
             continue
         shown.update(c.id for c in claims)
