@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from digests.store.engine import Store
 from digests.store.models import Claim, ClaimGroup, ClaimLink, Document, Group, Mention
@@ -239,6 +239,9 @@ class Digest:
         return self.documents == 0
 
 
+# The group a claim's source is (claims.speaker_group_id), joined to read its name.
+_SPEAKER = aliased(Group, name="speaker")
+
 # The thread under a digest gives detail for the busiest groups, a few claims each: a
 # reader scrolls a thread, not an archive (that is what /group's "All claims" is for).
 THREAD_GROUPS = 16
@@ -252,13 +255,11 @@ class _Ranked(NamedTuple):
     id: int
     document_id: int
     stance: str
-    claimant: str
-    claimant_org: str
+    speaker_group: str | None  # the group making the claim, as stored with it
     has_evidence: bool
     has_numbers: bool
     hedged: bool
     about: tuple[str, ...] = ()
-    speaker_group: str | None = None
     corroborations: int = 0
     disputes: int = 0
     disputed: int = 0
@@ -302,11 +303,10 @@ def compose_digest(
         }
         ranked = _ranked_claims(session, in_window)
         mention_counts = _group_document_counts(session, in_window)
-        speakers = {name for c in ranked for name in (c.claimant, c.claimant_org) if name}
+        speakers = {c.speaker_group for c in ranked if c.speaker_group}
         groups = _groups(
             session, set(mention_counts) | {n for c in ranked for n in c.about} | speakers
         )
-        ranked = [_with_speaker(claim, groups) for claim in ranked]
         if watched_set:
             ranked = [claim for claim in ranked if watched_set & set(claim.groups)]
             mention_counts = {n: count for n, count in mention_counts.items() if n in watched_set}
@@ -365,12 +365,13 @@ def _ranked_claims(session: Session, in_window: Select[tuple[int]]) -> list[_Ran
             Claim.id,
             Claim.document_id,
             Claim.stance,
-            Claim.claimant,
-            Claim.claimant_org,
+            _SPEAKER.name,
             func.json_array_length(Claim.evidence) > 0,
             func.json_array_length(Claim.numbers) > 0,
             func.json_array_length(Claim.hedges) > 0,
-        ).where(Claim.document_id.in_(in_window))
+        )
+        .outerjoin(_SPEAKER, _SPEAKER.id == Claim.speaker_group_id)
+        .where(Claim.document_id.in_(in_window))
     )
     no_links: Counter[str] = Counter()
     ranked = []
@@ -381,7 +382,6 @@ def _ranked_claims(session: Session, in_window: Select[tuple[int]]) -> list[_Ran
             _Ranked(
                 *row,
                 tuple(sorted(about[claim_id])) if claim_id in about else (),
-                None,
                 linked["corroborations"],
                 linked["disputes"],
                 linked["disputed"],
@@ -445,30 +445,23 @@ def load_claim_views(session: Session, claim_ids: Sequence[int]) -> list[ClaimVi
     rows = {
         row.id: row
         for row in session.execute(
-            select(
-                Claim.id, Claim.document_id, Claim.stance, Claim.claimant, Claim.claimant_org
-            ).where(Claim.id.in_(ids))
+            select(Claim.id, Claim.document_id, Claim.stance, _SPEAKER.name.label("speaker"))
+            .outerjoin(_SPEAKER, _SPEAKER.id == Claim.speaker_group_id)
+            .where(Claim.id.in_(ids))
         )
     }
     found = [rows[claim_id] for claim_id in ids if claim_id in rows]
-    speakers = {name for row in found for name in (row.claimant, row.claimant_org) if name}
-    groups = _groups(session, speakers)
-    # The ranking flags (evidence, numbers, hedges) are unused here: _claim_views reads
-    # only the id, the groups and the speaker of each _Ranked.
+    # Only the id, the groups and the speaker of each _Ranked matter to _claim_views.
     ranked = [
-        _with_speaker(
-            _Ranked(
-                row.id,
-                row.document_id,
-                row.stance,
-                row.claimant,
-                row.claimant_org,
-                False,
-                False,
-                False,
-                tuple(sorted(about[row.id])),
-            ),
-            groups,
+        _Ranked(
+            row.id,
+            row.document_id,
+            row.stance,
+            row.speaker,
+            False,
+            False,
+            False,
+            tuple(sorted(about[row.id])),
         )
         for row in found
     ]
@@ -570,14 +563,6 @@ def _documents_naming(
             .distinct()
         )
     )
-
-
-def _with_speaker(claim: _Ranked, groups: dict[str, _GroupInfo]) -> _Ranked:
-    """The claim, knowing which group speaks in it, when a group does."""
-    for name in (claim.claimant_org, claim.claimant):
-        if name and name in groups:
-            return claim._replace(speaker_group=name)
-    return claim
 
 
 def _claim_rank(claim: _Ranked, watched: frozenset[str]) -> tuple[object, ...]:
