@@ -22,7 +22,7 @@ from bot.delivery import Deliverer, DeliveryRefused, DeliveryResult
 from bot.digest_jobs import manual_period, post_digest, start_clock
 from bot.shell import interactive_lines, run_lines, script_lines, shell_workspace
 from bot.slack_client import make_web_client
-from digests.channel_digest import prepare_digest
+from digests.channel_digest import prepare_digest, template_environment
 from digests.compose import WindowError, parse_since
 from digests.documents import JSONL_SUFFIXES, LoadFailure, expand_sources, load_sources
 from digests.extract.actors import ActorsError
@@ -30,8 +30,12 @@ from digests.extract.lexicon import LexiconError
 from digests.extract.model import Extraction
 from digests.extract.pipeline import Extractor, extraction_to_json, load_extractor
 from digests.extract.watchlist import WatchlistError
+from digests.follow_ups import ThreadContext, thread_claims
 from digests.ingest import IngestOutcome, IngestSummary, ingest, reextract
 from digests.plaintext import message_to_text
+from digests.qa.answer import ThreadClaims, answer_question
+from digests.qa.reply import render_answer
+from digests.qa.vocabulary import VocabularyError, load_vocabulary
 from digests.resources import demo_script, example_documents_dir
 from digests.schedules import describe
 from digests.settings import Settings, SettingsError, load_settings
@@ -42,7 +46,7 @@ from digests.store.documents import (
     recent_documents,
 )
 from digests.store.engine import Store, StoreError, newest_revision, open_store, schema_revision
-from digests.store.runs import recent_runs
+from digests.store.runs import get_run, recent_runs
 from digests.store.search import search
 from digests.store.status import StoreCounts, store_counts
 
@@ -460,6 +464,51 @@ def _report_delivery(result: DeliveryResult | None, what: str) -> None:
         )
 
 
+@cli.command("ask")
+@click.argument("question")
+@click.option(
+    "--thread",
+    "run_id",
+    type=int,
+    help="Ask in the thread of this digest run (see `sitrep runs`): 'that' means its claims.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one line of JSON.")
+@click.pass_obj
+def ask_command(context: _Context, question: str, run_id: int | None, as_json: bool) -> None:
+    """Answer QUESTION from the stored documents, citing them; or say it cannot.
+
+    Exits 1 when the documents do not answer it (the closest claims are shown instead).
+    """
+    settings = context.settings
+    extractor = context.extractor
+    assert settings.vocabulary_dir is not None  # filled in by the settings
+    vocabulary = load_vocabulary(settings.vocabulary_dir)
+    with context.store() as store:
+        thread = ThreadClaims()
+        if run_id is not None:
+            run = get_run(store, run_id)
+            if run is None:
+                _fail(f"no digest run {run_id}; `sitrep runs` lists them")
+            thread = thread_claims(
+                store,
+                settings,
+                ThreadContext(run=run),
+                vocabulary=vocabulary,
+                actors=extractor.actors,
+            )
+        answer = answer_question(
+            store, question, vocabulary=vocabulary, actors=extractor.actors, thread=thread
+        )
+        if as_json:
+            line = json.dumps(answer.as_json(), ensure_ascii=False)
+            _out.print(line, markup=False, soft_wrap=True)
+        else:
+            message = render_answer(answer, template_environment(settings))
+            _out.print(message_to_text(message), markup=False)
+    if answer.text is None:
+        sys.exit(EXIT_SOME_FAILED)
+
+
 @cli.command("runs")
 @click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.pass_obj
@@ -623,7 +672,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(f"settings error:\n{error}")
     except StoreError as error:
         _fail(str(error))
-    except (WatchlistError, LexiconError, ActorsError) as error:
+    except (WatchlistError, LexiconError, ActorsError, VocabularyError) as error:
         _fail(f"vocabulary error: {error}")
 
 

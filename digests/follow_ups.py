@@ -1,9 +1,9 @@
 """Follow-up questions: a reply in the thread of a sitrep post, or `@sitrep <question>`.
 
 `thread_context` finds what a thread belongs to (a digest run, or an answer sitrep
-posted); `answer_follow_up` turns a question with its context into the reply. For now
-that reply says honestly that the question was received and what it is attached to;
-the Q&A feature replaces `answer_follow_up` (and only it).
+posted); `thread_claims` what that thread shows (the digest's claims, in the order the
+digest shows them, or the claim an earlier answer rested on); `answer_follow_up` asks
+digests.qa with both and renders the reply.
 """
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ from dataclasses import dataclass
 
 from jinja2 import Environment
 
-from digests.channel_settings import channel_mention, reply
+from digests.compose import ClaimView, Window, compose_digest
+from digests.extract.actors import Actors
 from digests.messages import SlackMessage
+from digests.qa.answer import ThreadClaims, answer_question
+from digests.qa.reply import render_answer
+from digests.qa.vocabulary import Vocabulary, load_vocabulary
 from digests.render import make_environment
+from digests.resources import config_dir
+from digests.settings import Settings
 from digests.store.engine import Store
 from digests.store.posts import PostRecord, find_thread_post
 from digests.store.runs import RunRecord, find_run_by_ts, get_run
+from digests.store.schedules import get_schedule
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -60,15 +67,61 @@ def question_text(text: str) -> str:
     return " ".join(_MENTION.sub(" ", text).split())
 
 
-def answer_follow_up(
-    follow_up: FollowUp, *, environment: Environment | None = None
-) -> SlackMessage:
-    """The reply to a follow-up question, posted in its thread."""
-    return reply(
-        environment or make_environment(),
-        "follow_up_received.j2",
-        question=follow_up.question,
-        run=follow_up.context.run,
-        earlier=follow_up.context.earlier,
-        channel=channel_mention(follow_up.channel_id),
+def thread_claims(
+    store: Store,
+    settings: Settings,
+    context: ThreadContext,
+    *,
+    vocabulary: Vocabulary,
+    actors: Actors,
+) -> ThreadClaims:
+    """The claims a thread shows: its digest's (group leads first, as the message shows
+    them, then the other claims), or, under an answer, the claims that answer rested on."""
+    if context.earlier is not None:
+        earlier = answer_question(
+            store, context.earlier.question, vocabulary=vocabulary, actors=actors
+        )
+        claims = tuple(claim for claim in (earlier.claim,) if claim is not None)
+        documents = tuple(citation.document_id for citation in earlier.citations)
+        if claims or documents or context.run is None:
+            return ThreadClaims(claims=claims, document_ids=documents)
+    run = context.run
+    if run is None or run.window_start is None or run.window_end is None:
+        return ThreadClaims()
+    schedule = get_schedule(store, run.team_id, run.channel_id)
+    digest = compose_digest(
+        store,
+        channel_id=run.channel_id,
+        window=Window(run.window_start, run.window_end),
+        watched=schedule.watched if schedule else (),
+        max_groups=settings.digest_max_groups,
+        max_claims=settings.digest_max_claims,
     )
+    shown: dict[int, ClaimView] = {}
+    leads = [group.lead for group in (*digest.groups, *digest.more_groups) if group.lead]
+    for claim in (*leads, *digest.claims, *digest.more_claims):
+        shown.setdefault(claim.id, claim)
+    claims = tuple(shown.values())
+    return ThreadClaims(
+        claims=claims, document_ids=tuple(dict.fromkeys(c.source.document_id for c in claims))
+    )
+
+
+def answer_follow_up(
+    follow_up: FollowUp,
+    *,
+    store: Store,
+    settings: Settings,
+    actors: Actors,
+    environment: Environment | None = None,
+) -> SlackMessage:
+    """The reply to a follow-up question, posted in its thread: answered from the claims
+    (the thread's first), or an honest "I can't answer" with the closest claims."""
+    vocabulary = load_vocabulary(settings.vocabulary_dir or config_dir())
+    thread = thread_claims(
+        store, settings, follow_up.context, vocabulary=vocabulary, actors=actors
+    )
+    answer = answer_question(
+        store, follow_up.question, vocabulary=vocabulary, actors=actors, thread=thread
+    )
+    return render_answer(answer, environment or make_environment())

@@ -19,6 +19,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.services import Services
+from digests.channel_settings import reply
 from digests.follow_ups import (
     FollowUp,
     ThreadContext,
@@ -102,7 +103,18 @@ def _answer(
         thread_ts=thread_ts,
         context=context,
     )
-    message = answer_follow_up(follow_up, environment=services.environment)
+    try:
+        message = answer_follow_up(
+            follow_up,
+            store=services.store,
+            settings=services.settings,
+            actors=services.extractor.actors,
+            environment=services.environment,
+        )
+    except Exception:
+        # Say so in the thread rather than leave the question hanging.
+        log.exception("answering a follow-up in %s failed", channel_id)
+        message = reply(services.environment, "something_went_wrong.j2", what="answering that")
     posted = client.chat_postMessage(
         channel=channel_id,
         thread_ts=thread_ts,

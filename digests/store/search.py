@@ -8,6 +8,7 @@ User text never reaches either query language as syntax: it is cut into words fi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -100,3 +101,24 @@ def _search_postgresql(
     with store.engine.connect() as connection:
         rows = connection.execute(statement, parameters).all()
     return [SearchHit(id=row[0], score=float(row[1])) for row in rows]
+
+
+def document_frequencies(store: Store, words: Sequence[str]) -> dict[str, int]:
+    """How many documents hold each word (as search matches it: "fighters" counts "fighter")."""
+    words = list(dict.fromkeys(word for word in words if _WORD.fullmatch(word)))
+    if not words:
+        return {}
+    if store.dialect == "postgresql":
+        vector = postgresql_vector(_COLUMNS["documents"])
+        statement = text(
+            f"SELECT count(*) FROM documents WHERE {vector} @@ plainto_tsquery('english', :w)"  # noqa: S608
+        )
+        parameters = {word: word for word in words}
+    else:
+        statement = text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :w")
+        parameters = {word: '"' + word.replace('"', '""') + '"' for word in words}
+    with store.engine.connect() as connection:
+        return {
+            word: int(connection.execute(statement, {"w": match}).scalar_one())
+            for word, match in parameters.items()
+        }

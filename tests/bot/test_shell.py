@@ -44,7 +44,8 @@ def test_a_digest_and_a_question_in_its_thread(workspace) -> None:
     assert len(shell.slack.top_level("C0LOCAL")) == 1
     shown = typed(shell, screen, "> who says India backs the BLA?")
     assert "── sitrep in the thread" in shown
-    assert "who says India backs the BLA?" in shown
+    assert "💡 Shafqat Ali Khan (Foreign Office spokesperson" in shown
+    assert "> The spokesperson further alleged that India has been backing" in shown
     [parent] = shell.slack.top_level("C0LOCAL")
     assert [m.user for m in shell.slack.thread("C0LOCAL", parent.ts)][-1] == "U0SITREP"
 

@@ -32,9 +32,10 @@ def test_reply_in_a_digest_thread_is_routed_to_its_digest(bot, as_slack) -> None
     assert response.status == 200
     replies = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
     [answer] = replies
-    assert "who said that?" in answer.text
-    assert "this thread belongs to the digest of" in answer.text
-    assert "<#C0DIGEST>" in answer.text
+    # "that" is the digest's first claim: the Taliban dismissing the UN's reports.
+    assert answer.text.startswith(":bulb: Taliban")
+    assert "propaganda" in answer.text
+    assert "> While the Taliban has dismissed" in answer.text  # the sentence, quoted
     assert answer.unfurl_links is False
 
 
@@ -48,8 +49,9 @@ def test_the_same_event_redelivered_is_answered_once(bot, as_slack) -> None:
     assert bot.event(event, event_id="Ev0SAME", retry=2).status == 200
     bot.event(_message("is that disputed?", ts="1900000000.000300", thread_ts=digest_ts))
     as_slack.wait_for(lambda: len(_replies_from_sitrep(bot, digest_ts)) >= already + 2)
-    replies = _replies_from_sitrep(bot, digest_ts)[already:]
-    assert ["source?" in r.text for r in replies] == [True, False]
+    first, second = _replies_from_sitrep(bot, digest_ts)[already:]
+    assert "as reported by" in first.text  # "source?"
+    assert "Yes, disputed: Taliban" in second.text  # "is that disputed?", answered once
 
 
 def test_mention_anywhere_is_answered_in_its_thread_and_then_followed(bot, as_slack) -> None:
@@ -63,13 +65,16 @@ def test_mention_anywhere_is_answered_in_its_thread_and_then_followed(bot, as_sl
         }
     )
     [answer] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, "1900000000.000400"))
-    assert "who says India backs the BLA?" in answer.text
+    assert answer.text.startswith(":bulb: Shafqat Ali Khan (Foreign Office spokesperson")
+    assert "India has been backing Baloch insurgents" in answer.text
     assert f"<@{BOT}>" not in answer.text
-    assert find_thread_post(bot.store, "C0DIGEST", "1900000000.000400") is not None
+    # Recorded just after it is posted: then the thread is known to be sitrep's.
+    as_slack.wait_for(lambda: find_thread_post(bot.store, "C0DIGEST", "1900000000.000400"))
     # A plain reply in that thread is now a follow-up about sitrep's answer.
-    bot.event(_message("and the TTP?", ts="1900000000.000500", thread_ts="1900000000.000400"))
+    bot.event(_message("is that disputed?", ts="1900000000.000500", thread_ts="1900000000.000400"))
     replies = as_slack.wait_for(lambda: _replies_from_sitrep(bot, "1900000000.000400")[1:])
-    assert "sitrep's answer to" in replies[0].text
+    assert "India has been backing Baloch insurgents" in replies[0].text
+    assert "No stored document disputes it" in replies[0].text
 
 
 def test_ignored_messages(bot) -> None:
@@ -99,3 +104,19 @@ def test_hostile_question_is_escaped_in_the_answer(bot, as_slack) -> None:
     [answer] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
     assert "<!channel>" not in answer.text and "<https://evil" not in answer.text
     assert "&lt;!channel&gt;" in answer.text
+    assert "I can't answer" in answer.text
+
+
+def test_the_second_one_and_a_question_the_documents_cannot_answer(bot, as_slack) -> None:
+    digest_ts = _post_digest(bot)
+    already = len(_replies_from_sitrep(bot, digest_ts))
+    bot.event(_message("who said the second one?", ts="1900000000.001200", thread_ts=digest_ts))
+    [second] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
+    assert not second.text.startswith(":bulb: Taliban")  # not the first claim again
+    assert second.text.startswith(":bulb: ")
+    bot.event(
+        _message("how many fighters does boko haram have?", ts="1900000000.001300",
+                 thread_ts=digest_ts)
+    )
+    replies = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already + 1 :])
+    assert "I can't answer “how many fighters does boko haram have?”" in replies[0].text

@@ -1,0 +1,1 @@
+"""Follow-up questions: reading them, finding the sentences that answer, and answering."""

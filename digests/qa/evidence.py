@@ -1,0 +1,244 @@
+"""Finding the sentences that answer a question.
+
+Full-text search (BM25 on SQLite, ts_rank on PostgreSQL) picks candidate documents and
+claims; then every sentence of those documents is scored by how much of the question
+it covers: each search word weighs its inverse document frequency (a rare word such as
+"Kandahar" counts more than "attack"), a synonym from `config/answers.yaml` counts
+nearly as much as the word, and a group the question names counts when the sentence
+(or the one before it) mentions it. Sentences of documents the thread is about, and
+sentences holding the kind of fact asked for (a figure for "how many"), rank higher.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from digests.extract.actors import Actors
+from digests.extract.sentences import split_sentences
+from digests.qa import facts
+from digests.qa.question import Question, words_of
+from digests.qa.vocabulary import Vocabulary, stem
+from digests.store.documents import count_documents
+from digests.store.engine import Store
+from digests.store.models import Claim, Document, Group, Mention
+from digests.store.search import document_frequencies, search
+
+# How many documents and claims full-text search proposes.
+_DOCUMENT_POOL = 12
+_CLAIM_POOL = 20
+# What a synonym of a question's word is worth, against the word itself.
+_SYNONYM_CREDIT = 0.8
+# A group named in the question weighs like a fairly rare word; mentioned only in the
+# sentence before, it counts half (the sentence may say "the group" or "they").
+_GROUP_WEIGHT = 3.0
+_PREVIOUS_SENTENCE_CREDIT = 0.5
+# How much of a passage's coverage is the sentence's own; the rest is its document's.
+_SENTENCE_SHARE = 0.7
+# Bonuses added to the share of the question a sentence covers.
+_FACT_BONUS = 0.15  # holds the kind of fact asked for
+_FOCUS_BONUS = 0.1  # from a document the thread is about
+_CLAIM_BONUS = 0.05  # carries an attributed claim
+_DOCUMENT_RANK_BONUS = 0.05  # the best full-text match among the documents
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A sentence that may answer the question, and how well it covers it."""
+
+    document_id: int
+    sentence: str
+    start: int  # offsets in the document text
+    end: int
+    coverage: float  # share of the question's weight the sentence holds, 0 to 1
+    score: float  # coverage plus bonuses; passages are ranked by it
+    groups: tuple[str, ...]  # canonical names of the groups the sentence mentions
+    group_spans: tuple[tuple[int, int], ...]  # where, as offsets in the sentence
+    claim_ids: tuple[int, ...]  # claims made in this sentence
+    matched: tuple[str, ...]  # the question's words the sentence holds (or a synonym of)
+
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    terms: dict[str, float]  # question stem -> weight
+    related: dict[str, frozenset[str]]  # question stem -> synonym stems
+    total: float
+
+
+def find_passages(
+    store: Store,
+    question: Question,
+    *,
+    vocabulary: Vocabulary,
+    actors: Actors,
+    focus_documents: Collection[int] = (),
+    limit: int = 8,
+) -> list[Passage]:
+    """The sentences best covering `question`, best first."""
+    if question.is_empty:
+        return []
+    weights = _weights(store, question, vocabulary)
+    expanded = [*question.terms, *_group_words(question)]
+    for stems in weights.related.values():
+        expanded.extend(stems)
+    document_hits = search(store, " ".join(expanded), limit=_DOCUMENT_POOL, match_all=False)
+    claim_hits = search(
+        store, " ".join(expanded), target="claims", limit=_CLAIM_POOL, match_all=False
+    )
+    document_rank = {hit.id: 1 - place / len(document_hits) for place, hit in
+                     enumerate(document_hits)}
+    with store.session() as session:
+        claim_documents = dict(
+            session.execute(
+                select(Claim.id, Claim.document_id).where(
+                    Claim.id.in_([hit.id for hit in claim_hits])
+                )
+            ).all()
+        )
+        candidates = list(
+            dict.fromkeys([*document_rank, *claim_documents.values(), *focus_documents])
+        )
+        texts = dict(
+            session.execute(
+                select(Document.id, Document.text).where(Document.id.in_(candidates))
+            ).all()
+        )
+        mentions: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+        for document_id, start, end, name in session.execute(
+            select(Mention.document_id, Mention.start, Mention.end, Group.name)
+            .join(Group, Group.id == Mention.group_id)
+            .where(Mention.document_id.in_(candidates))
+        ):
+            mentions[document_id].append((start, end, name))
+        claims_at: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for claim_id, document_id, start in session.execute(
+            select(Claim.id, Claim.document_id, Claim.start).where(
+                Claim.document_id.in_(candidates)
+            )
+        ):
+            claims_at[(document_id, start)].append(claim_id)
+    named = {group.name for group in question.groups}
+    passages: list[Passage] = []
+    for document_id, text in texts.items():
+        document_groups = {name for _, _, name in mentions.get(document_id, ())}
+        document_coverage, _ = _coverage(text, document_groups, set(), named, weights)
+        previous_groups: set[str] = set()
+        for sentence in split_sentences(text):
+            inside = [
+                (start - sentence.start, end - sentence.start, name)
+                for start, end, name in mentions.get(document_id, ())
+                if sentence.start <= start and end <= sentence.end
+            ]
+            groups = {name for _, _, name in inside}
+            sentence_coverage, matched = _coverage(
+                sentence.text, groups, previous_groups, named, weights
+            )
+            previous_groups = groups
+            if sentence_coverage <= 0:
+                continue
+            # A sentence answers in its document's context: "the raid" is the Turbat raid
+            # when the document is about Turbat.
+            coverage = (
+                _SENTENCE_SHARE * sentence_coverage + (1 - _SENTENCE_SHARE) * document_coverage
+            )
+            spans = tuple((start, end) for start, end, _ in inside)
+            claim_ids = tuple(claims_at.get((document_id, sentence.start), ()))
+            score = (
+                coverage
+                + (_FACT_BONUS if _holds_fact(question, sentence.text, spans, groups, actors,
+                                              claim_ids) else 0.0)
+                + (_FOCUS_BONUS if document_id in focus_documents else 0.0)
+                + (_CLAIM_BONUS if claim_ids else 0.0)
+                + _DOCUMENT_RANK_BONUS * document_rank.get(document_id, 0.0)
+            )
+            passages.append(
+                Passage(
+                    document_id=document_id,
+                    sentence=sentence.text,
+                    start=sentence.start,
+                    end=sentence.end,
+                    coverage=coverage,
+                    score=score,
+                    groups=tuple(sorted(groups)),
+                    group_spans=spans,
+                    claim_ids=claim_ids,
+                    matched=matched,
+                )
+            )
+    passages.sort(key=lambda passage: (-passage.score, passage.document_id, passage.start))
+    return passages[:limit]
+
+
+def _group_words(question: Question) -> list[str]:
+    return [word for group in question.groups for word in (group.short, group.name)]
+
+
+def _weights(store: Store, question: Question, vocabulary: Vocabulary) -> _Weights:
+    """Each search word's weight: log of how rare it is among the stored documents."""
+    total_documents = max(count_documents(store), 1)
+    frequencies = document_frequencies(store, list(question.terms))
+    terms: dict[str, float] = {}
+    related: dict[str, frozenset[str]] = {}
+    for term in question.terms:
+        term_stem = stem(term)
+        frequency = frequencies.get(term, 0)
+        weight = math.log((total_documents + 1) / (frequency + 0.5))
+        terms[term_stem] = max(terms.get(term_stem, 0.0), weight, 0.1)
+        related[term_stem] = vocabulary.related(term_stem)
+    total = sum(terms.values()) + _GROUP_WEIGHT * len(question.groups)
+    return _Weights(terms=terms, related=related, total=total)
+
+
+def _coverage(
+    sentence: str,
+    groups: set[str],
+    previous_groups: set[str],
+    named: set[str],
+    weights: _Weights,
+) -> tuple[float, tuple[str, ...]]:
+    """The share of the question's weight `sentence` holds, and the words it holds."""
+    if weights.total <= 0:
+        return 0.0, ()
+    stems = {stem(word) for word in words_of(sentence)}
+    held = 0.0
+    matched: list[str] = []
+    for term_stem, weight in weights.terms.items():
+        if term_stem in stems:
+            held += weight
+            matched.append(term_stem)
+        elif weights.related[term_stem] & stems:
+            held += weight * _SYNONYM_CREDIT
+            matched.append(term_stem)
+    for name in named:
+        if name in groups:
+            held += _GROUP_WEIGHT
+        elif name in previous_groups:
+            held += _GROUP_WEIGHT * _PREVIOUS_SENTENCE_CREDIT
+    return held / weights.total, tuple(matched)
+
+
+def _holds_fact(
+    question: Question,
+    sentence: str,
+    group_spans: Sequence[tuple[int, int]],
+    groups: set[str],
+    actors: Actors,
+    claim_ids: Sequence[int],
+) -> bool:
+    """Whether the sentence holds the kind of fact the question asks for."""
+    kind = question.kind
+    if kind == "how_many":
+        return bool(facts.figures(sentence))
+    if kind == "when":
+        return bool(facts.dates(sentence))
+    if kind == "where":
+        return bool(facts.places(sentence, actors, list(group_spans)))
+    if kind == "which_group":
+        return bool(groups - {group.name for group in question.groups})
+    if kind == "who":
+        return bool(claim_ids)
+    return False

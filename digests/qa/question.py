@@ -1,0 +1,146 @@
+"""Reading a follow-up question: what it asks for, which groups it names, what it refers to.
+
+"how many fighters does the TTP have?" is a `how_many` question naming the
+Tehrik-i-Taliban Pakistan, whose search terms are "fighters" and "have";
+"who said that?" is a `who` question that refers back to the thread it was asked in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from digests.claim_search import named_groups
+from digests.extract.watchlist import name_key
+from digests.qa.vocabulary import Vocabulary
+from digests.store.groups import GroupRecord, name_index
+
+QuestionKind = Literal[
+    "who", "which_group", "how_many", "where", "when", "disputed", "source", "more", "what"
+]
+
+# The first pattern that matches decides the kind; order matters ("who reported" is a
+# question about the source, "who claimed" one about a group, "who said" one about a person).
+_KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("more", r"^\s*(?:tell me |anything |give me |any )?(?:more|else)\b"),
+        ("how_many", r"\bhow (?:many|much|big|large)\b|\bnumber of\b|\b(?:death )?toll\b"),
+        ("source", r"\bsources?\b|\bwho (?:reported|wrote|published)\b|"
+                   r"\bwhich (?:outlet|paper|newspaper|agency|channel|tv|media|wire)\b|"
+                   r"\b(?:reported|according) (?:by|to) (?:who|whom)\b|\bcitation\b|\blink\b"),
+        ("disputed", r"\bdisput|\bdeny\b|\bdenie[sd]\b|\bdenial\b|\b(?:is|was) (?:that|it|this)"
+                     r" (?:true|right|correct|confirmed)\b|\bcontest|\brefute|\breject|"
+                     r"\bpush(?:ed)? back\b|\bpushback\b|\bconfirm"),
+        ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
+                 r"\bhow long ago\b"),
+        ("where", r"\bwhere\b|\b(?:which|what) (?:city|town|province|country|place|region|"
+                  r"area|district|village|state|base|camp)\b|\blocation\b"),
+        ("which_group", r"\b(?:which|what) (?:group|outfit|militants?|militia|faction|"
+                        r"organi[sz]ation|insurgents?|rebels?|jihadists?)\b|"
+                        r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"
+                        r"\bwho (?:claimed|carried|did|attacked|kidnapped|killed|launched)\b"),
+        ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:official|spokes\w*|minister|person|"
+                r"leader|commander|army|military|government|country)\b"),
+    )
+)
+# Words pointing back at the thread: "who said that?", "is this disputed?", "they".
+_REFERS_BACK = re.compile(
+    r"\b(?:that|this|these|those|it|they|them|their|he|she|the claim|the report|"
+    r"the story|the (?:first|second|third|fourth|fifth|last) one)\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2,
+             "3rd": 3, "4th": 4, "5th": 5, "last": -1}
+_ORDINAL = re.compile(
+    r"\b(?:the )?(" + "|".join(_ORDINALS) + r")\b(?: (?:one|claim|item|group|story))?",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
+# A misspelt group name must be this close to a one-word name ("shabab" ~ "shabaab").
+_NAME_SIMILARITY = 0.84
+_SHORTEST_FUZZY_WORD = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A follow-up question, read."""
+
+    text: str  # as asked, spaces collapsed
+    kind: QuestionKind
+    groups: tuple[GroupRecord, ...]  # the groups it names, by any name or a near miss
+    terms: tuple[str, ...]  # the words to search for, lower case, without group names
+    ordinal: int | None = None  # "the second one" -> 2, "the last one" -> -1
+    refers_back: bool = False  # "that", "they": about what the thread shows
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms and not self.groups
+
+
+def read_question(
+    text: str, groups: Sequence[GroupRecord], vocabulary: Vocabulary
+) -> Question:
+    """The kind, groups, search terms and thread references of `text`."""
+    text = " ".join(text.split())
+    kind = question_kind(text)
+    named, rest = named_groups(text, groups)
+    rest, misspelt = _misspelt_groups(
+        rest, groups, {group.name for group in named}, vocabulary.stop_words
+    )
+    ordinal_match = _ORDINAL.search(text)
+    ordinal = _ORDINALS[ordinal_match.group(1).lower()] if ordinal_match else None
+    terms = tuple(
+        dict.fromkeys(
+            word.lower().replace("’", "'")
+            for word in rest
+            if word.lower() not in vocabulary.stop_words and (len(word) > 1 or word.isdigit())
+        )
+    )
+    return Question(
+        text=text,
+        kind=kind,
+        groups=(*named, *misspelt),
+        terms=terms,
+        ordinal=ordinal,
+        refers_back=bool(_REFERS_BACK.search(text)),
+    )
+
+
+def question_kind(text: str) -> QuestionKind:
+    for kind, pattern in _KINDS:
+        if pattern.search(text):
+            return kind
+    return "what"
+
+
+def _misspelt_groups(
+    words: Sequence[str], groups: Sequence[GroupRecord], found: set[str], stop_words: frozenset[str]
+) -> tuple[list[str], list[GroupRecord]]:
+    """Words close to a group's one-word name ("hezbolla", "shabab"), as groups; the
+    other words unchanged."""
+    one_word = {key: group for key, group in name_index(groups).items() if " " not in key}
+    rest: list[str] = []
+    misspelt: list[GroupRecord] = []
+    for word in words:
+        key = name_key(word)
+        close = (
+            difflib.get_close_matches(key, one_word, n=1, cutoff=_NAME_SIMILARITY)
+            if len(key) >= _SHORTEST_FUZZY_WORD and key not in stop_words
+            else []
+        )
+        group = one_word[close[0]] if close else None
+        if group is None:
+            rest.append(word)
+        elif group.name not in found:
+            found.add(group.name)
+            misspelt.append(group)
+    return rest, misspelt
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text as questions and sentences are compared: lower case."""
+    return [word.lower().replace("’", "'") for word in _WORD.findall(text)]

@@ -1,0 +1,95 @@
+"""The words follow-up questions are read with (`config/answers.yaml`), compared by stem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+import yaml
+
+from digests.resources import config_dir as bundled_config_dir
+
+ANSWERS_FILE = "answers.yaml"
+
+
+class VocabularyError(ValueError):
+    """The answers file is missing or malformed; the message names the file and the problem."""
+
+
+@cache
+def _stemmer() -> Any:
+    # Porter, as SQLite's FTS5 "porter" tokenizer stems: search and scoring agree on words.
+    return snowballstemmer.stemmer("porter")
+
+
+@cache
+def stem(word: str) -> str:
+    """The stem of a lower-case word: "fighters" -> "fighter", "killed" -> "kill"."""
+    return str(_stemmer().stemWord(word))
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Stop words, and for each stem the stems that mean nearly the same."""
+
+    stop_words: frozenset[str]
+    synonyms: Mapping[str, frozenset[str]]
+
+    def related(self, word_stem: str) -> frozenset[str]:
+        """Stems close in meaning to `word_stem`, without it."""
+        return self.synonyms.get(word_stem, frozenset())
+
+
+def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
+    """A vocabulary from the parsed answers file; VocabularyError names what is wrong."""
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{filename}: expected a mapping with stop_words and synonyms")
+    stop_words = _words(data.get("stop_words", []), f"{filename}: stop_words")
+    synonyms: dict[str, set[str]] = {}
+    sets = data.get("synonyms", [])
+    if not isinstance(sets, list):
+        raise VocabularyError(f"{filename}: synonyms must be a list of lists of words")
+    for number, words in enumerate(sets, start=1):
+        stems = {stem(word.lower()) for word in _words(words, f"{filename}: synonyms #{number}")}
+        for word_stem in stems:
+            synonyms.setdefault(word_stem, set()).update(stems - {word_stem})
+    return Vocabulary(
+        stop_words=frozenset(word.lower() for word in stop_words),
+        synonyms={key: frozenset(values) for key, values in synonyms.items()},
+    )
+
+
+def _words(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list):
+        raise VocabularyError(f"{where}: expected a list of words, got {value!r}")
+    wrong = [word for word in value if not isinstance(word, str) or not word]
+    if wrong:
+        raise VocabularyError(
+            f"{where}: {', '.join(map(repr, wrong))} is not a word; quote yes, no, on, off, "
+            "true and false, which YAML reads as true or false"
+        )
+    return value
+
+
+@cache  # read once per process: edit the file and restart, like the other vocabularies
+def load_vocabulary(config_dir: Path) -> Vocabulary:
+    """Read `answers.yaml` from `config_dir`, or sitrep's own when that folder has none
+    (a vocabulary folder made before sitrep answered questions)."""
+    path = config_dir / ANSWERS_FILE
+    if not path.exists():
+        path = bundled_config_dir() / ANSWERS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise VocabularyError(f"{path}: cannot read answers file: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise VocabularyError(f"{path}: not valid YAML: {exc}") from exc
+    return build_vocabulary(data, str(path))
+
+
+def stems_of(words: Iterable[str]) -> set[str]:
+    return {stem(word) for word in words}

@@ -1,0 +1,155 @@
+"""Answering follow-up questions from stored documents: direct answers with their
+evidence, thread references, and "I can't answer" instead of a guess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digests.documents import load_sources
+from digests.extract.pipeline import Extractor, load_extractor
+from digests.ingest import ingest
+from digests.qa.answer import Answer, ThreadClaims, answer_question
+from digests.qa.vocabulary import Vocabulary, load_vocabulary
+from digests.resources import config_dir, example_documents_dir
+from digests.store.engine import Store
+
+# A brief written for these tests: one event, its figure, place, day, group, source,
+# an accusation and its denial.
+TURBAT = "\n\n".join(
+    (
+        "Gunmen kill 14 police officers in Turbat attack",
+        "QUETTA - Gunmen stormed a police station in Turbat district on Monday night, killing"
+        " 14 officers and wounding nine others, a provincial official said.",
+        "Baloch Liberation Army spokesman Jeeyand Baloch said in a statement that the group"
+        " carried out the raid in revenge for the arrest of its members.",
+        "Pakistan's interior ministry accused India of funding the attackers. India's foreign"
+        " ministry rejected the accusation as baseless and said Islamabad was hiding its own"
+        " failures.",
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return load_extractor(config_dir())
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return load_vocabulary(config_dir())
+
+
+@pytest.fixture
+def stocked(store: Store, extractor: Extractor, tmp_path: Path) -> Store:
+    """The example documents (the seed article and four briefs) and the Turbat brief."""
+    brief = tmp_path / "turbat.txt"
+    brief.write_text(TURBAT, encoding="utf-8")
+    sources = [str(example_documents_dir()), str(brief)]
+    ingest(store, load_sources(sources, max_bytes=1_000_000), extractor=extractor)
+    return store
+
+
+def ask(store: Store, question: str, extractor: Extractor, vocabulary: Vocabulary,
+        thread: ThreadClaims | None = None) -> Answer:
+    return answer_question(
+        store, question, vocabulary=vocabulary, actors=extractor.actors, thread=thread
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "title_word"),
+    [
+        ("how many officers were killed in turbat?", "14", "Turbat"),
+        ("where did the police station attack happen", "Turbat district", "Turbat"),
+        ("when was the turbat police station hit?", "Monday", "Turbat"),
+        ("which group carried out the turbat raid?", "Baloch Liberation Army", "Turbat"),
+        ("who accused india of funding the turbat attackers?", "interior ministry", "Turbat"),
+        ("how many TTP fighters are there according to the UN?", "6,000", "Pakistan"),
+        ("where are the TTP and BLA training camps?", "Kandahar", "Pakistan"),
+        ("who says India backs the BLA?", "Shafqat Ali Khan", "Pakistan"),
+    ],
+)
+def test_answers_name_the_fact_asked_for_and_cite_the_sentence(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary,
+    question: str, expected: str, title_word: str,
+) -> None:
+    answer = ask(stocked, question, extractor, vocabulary)
+    assert answer.text is not None, question
+    assert expected in answer.text
+    assert answer.confidence >= 0.6
+    [citation, *_] = answer.citations
+    assert title_word in citation.title
+    assert citation.sentence  # the supporting sentence, as the document writes it
+
+
+def test_a_figure_comes_first_and_the_answer_is_not_the_pasted_sentence(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(stocked, "how many TTP fighters are there according to the UN?", extractor,
+                 vocabulary)
+    assert answer.text is not None
+    assert answer.text.startswith("around 6,000.")
+    assert answer.text != answer.citations[0].sentence
+
+
+def test_is_it_disputed_names_who_disputes_it(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(stocked, "is the UN report on the TTP disputed?", extractor, vocabulary)
+    assert answer.text is not None
+    assert "Taliban" in answer.text and "propaganda" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many fighters does boko haram have?",
+        "who leads the lord's resistance army in uganda?",
+        "when was the eiffel tower bombing?",
+    ],
+)
+def test_questions_the_documents_cannot_answer_get_no_answer_but_the_closest_claims(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary, question: str
+) -> None:
+    answer = ask(stocked, question, extractor, vocabulary)
+    assert answer.text is None
+    assert answer.citations == ()
+    assert answer.as_json() == {"answer": None, "confidence": 0.0, "citations": []}
+
+
+def test_an_empty_question_asks_for_words(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(stocked, "  ?? ", extractor, vocabulary)
+    assert answer.text is None and answer.empty_question
+
+
+def test_thread_references_mean_the_thread_s_claims(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    india = ask(stocked, "who says India backs the BLA?", extractor, vocabulary).claim
+    camps = ask(stocked, "where are the TTP and BLA training camps?", extractor, vocabulary)
+    assert india is not None and camps.claim is not None
+    thread = ThreadClaims(claims=(india, camps.claim), document_ids=())
+    who = ask(stocked, "who said that?", extractor, vocabulary, thread)
+    assert who.text is not None and who.text.startswith("Shafqat Ali Khan")
+    second = ask(stocked, "and the second one, who said it?", extractor, vocabulary, thread)
+    assert second.claim == camps.claim
+    disputed = ask(stocked, "is this disputed?", extractor, vocabulary, thread)
+    assert disputed.text is not None and "No stored document disputes it" in disputed.text
+    out_of_range = ask(stocked, "who said the fifth one?", extractor, vocabulary, thread)
+    assert out_of_range.text is None
+
+
+def test_json_has_the_agreed_shape(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(stocked, "how many officers were killed in turbat?", extractor, vocabulary)
+    data = answer.as_json()
+    assert set(data) == {"answer", "confidence", "citations"}
+    assert 0.6 <= data["confidence"] <= 1.0
+    [citation] = data["citations"]
+    assert set(citation) == {"document_id", "title", "sentence", "claimant"}
+    assert "14" in citation["sentence"]
