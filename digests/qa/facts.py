@@ -36,7 +36,7 @@ _DATE = re.compile(
     r"|" + _MONTH + r"\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+" + _MONTH + r"(?:,?\s+\d{4})?"
     r"|(?:in\s+)?" + _MONTH + r"\s+\d{4}|(?:in\s+)?(?:19|20)\d{2}"
     r"|yesterday|today|(?:last|this|next) (?:week|month|year|weekend)"
-    r"|(?:earlier|later) this (?:week|month|year))\b"
+    r"|(?:earlier|later) this (?:week|month|year))(?!\w)"
 )
 # Years, dates and times are not figures of people or things.
 _NOT_A_FIGURE_AFTER = re.compile(r"^\s*(?:%|per ?cent|percent|years? old|am\b|pm\b|GMT)", re.I)

@@ -256,3 +256,31 @@ def test_digest_preview_of_an_empty_window_and_a_bad_since(sitrep) -> None:
     code, _, err = sitrep("digest", "--preview", "--since", "last week")
     assert code == 2
     assert "cannot read --since 'last week'" in err
+
+
+def test_ask_answers_with_its_evidence_or_says_it_cannot(sitrep, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SEED_LIKE)
+    sitrep("ingest", str(tmp_path))
+    code, out, _ = sitrep("ask", "who says the TTP operates from afghan soil?")
+    assert code == 0
+    assert out.startswith("💡 Shafqat Ali Khan")
+    assert "\n> " in out  # the sentence it rests on, quoted
+    code, out, _ = sitrep("ask", "who says the TTP operates from afghan soil?", "--json")
+    answer = json.loads(out)
+    assert answer["answer"].startswith("Shafqat Ali Khan")
+    assert answer["confidence"] >= 0.6
+    [citation] = answer["citations"]
+    assert citation["claimant"] == "Shafqat Ali Khan"
+    assert set(citation) == {"document_id", "title", "sentence", "claimant"}
+    code, out, _ = sitrep("ask", "how many fighters does boko haram have?", "--json")
+    assert code == 1
+    assert json.loads(out) == {"answer": None, "confidence": 0.0, "citations": []}
+    code, out, _ = sitrep("ask", "how many fighters does boko haram have?")
+    assert code == 1
+    assert "I can't answer" in out
+
+
+def test_ask_in_a_thread_that_does_not_exist(sitrep) -> None:
+    code, _, err = sitrep("ask", "who said that?", "--thread", "99")
+    assert code == 2
+    assert "no digest run 99; `sitrep runs` lists them" in err

@@ -120,3 +120,17 @@ def test_the_second_one_and_a_question_the_documents_cannot_answer(bot, as_slack
     )
     replies = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already + 1 :])
     assert "I can't answer “how many fighters does boko haram have?”" in replies[0].text
+
+
+def test_an_answer_that_fails_says_so_in_the_thread(bot, as_slack, monkeypatch) -> None:
+    digest_ts = _post_digest(bot)
+    already = len(_replies_from_sitrep(bot, digest_ts))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the store went away")
+
+    monkeypatch.setattr("bot.listeners.threads.answer_follow_up", broken)
+    bot.event(_message("who said that?", ts="1900000000.001400", thread_ts=digest_ts))
+    [reply] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
+    assert "Sorry, answering that failed on sitrep's side" in reply.text
+    assert "the store went away" not in reply.text  # details go to the log, not the channel

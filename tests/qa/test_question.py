@@ -1,0 +1,78 @@
+"""Reading questions: kind, groups (by any name, or misspelt), search words, references."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.extract.watchlist import load_watchlist
+from digests.qa.question import read_question
+from digests.qa.vocabulary import load_vocabulary
+from digests.resources import config_dir
+from digests.store.groups import GroupRecord
+
+WATCHLIST = load_watchlist(config_dir() / "groups.yaml")
+GROUPS = [
+    GroupRecord(number, entry.name, entry.short, entry.kind, entry.aliases, True)
+    for number, entry in enumerate(WATCHLIST.groups, start=1)
+]
+VOCABULARY = load_vocabulary(config_dir())
+
+
+def read(text: str):
+    return read_question(text, GROUPS, VOCABULARY)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("how many fighters does the TTP have?", "how_many"),
+        ("what's the death toll in Kabul", "how_many"),
+        ("where are the camps?", "where"),
+        ("which province was it in", "where"),
+        ("when did they attack?", "when"),
+        ("what day was the bombing", "when"),
+        ("who claimed the Mogadishu bombing?", "which_group"),
+        ("which group was behind it", "which_group"),
+        ("who said that?", "who"),
+        ("is that disputed?", "disputed"),
+        ("did the Taliban deny it", "disputed"),
+        ("source?", "source"),
+        ("which outlet reported it", "source"),
+        ("more on the BLA", "more"),
+        ("what did the UN report say", "what"),
+    ],
+)
+def test_kinds(text: str, kind: str) -> None:
+    assert read(text).kind == kind
+
+
+def test_groups_by_short_name_alias_and_misspelling_leave_the_other_words() -> None:
+    question = read("how many fighters do the pakistani taliban and al shabab have?")
+    assert [group.short for group in question.groups] == ["TTP", "al-Shabaab"]
+    assert question.terms == ("fighters",)
+
+
+def test_possessives_and_chat_words_are_not_search_words() -> None:
+    question = read("whos the BLA's spokesman, pls?")
+    assert [group.short for group in question.groups] == ["BLA"]
+    assert question.terms == ("spokesman",)
+
+
+@pytest.mark.parametrize(
+    ("text", "ordinal", "refers_back"),
+    [
+        ("who said that?", None, True),
+        ("and the second one?", 2, True),
+        ("the last one, is it disputed?", -1, True),
+        ("how many TTP fighters are in Afghanistan?", None, False),
+    ],
+)
+def test_references_to_the_thread(text: str, ordinal: int | None, refers_back: bool) -> None:
+    question = read(text)
+    assert question.ordinal == ordinal
+    assert question.refers_back is refers_back
+
+
+def test_a_question_of_only_question_words_is_empty() -> None:
+    assert read("who? what? where?").is_empty
+    assert not read("TTP?").is_empty

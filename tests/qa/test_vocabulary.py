@@ -1,0 +1,53 @@
+"""config/answers.yaml: stop words and synonyms, compared by stem; mistakes named clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digests.qa.vocabulary import (
+    VocabularyError,
+    build_vocabulary,
+    load_vocabulary,
+    stem,
+)
+from digests.resources import config_dir
+
+
+def test_synonyms_are_related_by_stem_both_ways() -> None:
+    vocabulary = build_vocabulary({"stop_words": ["the"], "synonyms": [["killed", "dead"]]})
+    assert vocabulary.related(stem("kill")) == {stem("dead")}
+    assert vocabulary.related(stem("dead")) == {stem("killed")}
+    assert "the" in vocabulary.stop_words
+
+
+def test_the_shipped_file_loads() -> None:
+    vocabulary = load_vocabulary(config_dir())
+    assert "who" in vocabulary.stop_words
+    assert stem("wounded") in vocabulary.related(stem("injured"))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "expected a mapping"),
+        ({"stop_words": ["a", True]}, "True is not a word; quote yes, no"),
+        ({"synonyms": "killed dead"}, "synonyms must be a list of lists"),
+        ({"synonyms": [["killed", 3]]}, "synonyms #1: 3 is not a word"),
+    ],
+)
+def test_mistakes_name_the_file_and_the_entry(data: object, message: str) -> None:
+    with pytest.raises(VocabularyError, match="answers.yaml") as raised:
+        build_vocabulary(data, "answers.yaml")
+    assert message in str(raised.value)
+
+
+def test_a_folder_without_the_file_falls_back_to_sitrep_s_own(tmp_path: Path) -> None:
+    assert load_vocabulary(tmp_path) == load_vocabulary(config_dir())
+
+
+def test_a_broken_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "answers.yaml").write_text("stop_words: [a, b\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match="not valid YAML"):
+        load_vocabulary(tmp_path)
