@@ -38,7 +38,7 @@ def test_the_shipped_file_loads() -> None:
     ],
 )
 def test_mistakes_name_the_file_and_the_entry(data: object, message: str) -> None:
-    with pytest.raises(VocabularyError, match="answers.yaml") as raised:
+    with pytest.raises(VocabularyError, match=r"answers\.yaml") as raised:
         build_vocabulary(data, "answers.yaml")
     assert message in str(raised.value)
 
