@@ -31,11 +31,15 @@ from digests.store.groups import GroupRecord, all_groups
 from digests.store.models import Document
 
 # Below this confidence sitrep says it does not know and offers the closest claims.
-MIN_CONFIDENCE = 0.6
+MIN_CONFIDENCE = 0.55
 # What a missing fact of the kind asked for costs ("how many?" and no figure).
 _NO_FACT_PENALTY = 0.6
 # A clause quoted in the answer is kept to about this many words.
 _CLAUSE_WORDS = 32
+# A claim's content stands for its sentence when it holds most of the sentence's words.
+_CLAIM_WHOLE_SHARE = 0.8
+# How far (in characters) a figure may stand from a word of the question.
+_FIGURE_REACH = 40
 _CLOSEST_CLAIMS = 3
 _STANCE_VERBS = {
     "accusation": "accuses",
@@ -125,7 +129,7 @@ def answer_question(
         focus_documents=thread.document_ids,
     )
     for passage in passages[:5]:
-        answer = _from_passage(store, question, passage, actors)
+        answer = _from_passage(store, question, passage, actors, vocabulary)
         if answer.text is not None and answer.confidence >= MIN_CONFIDENCE:
             return answer
     return _unsure(store, question)
@@ -177,7 +181,9 @@ def _more_on(store: Store, question: Question) -> Answer:
     return Answer(question.text, question.kind, text, 1.0, citations, claim=lead)
 
 
-def _from_passage(store: Store, question: Question, passage: Passage, actors: Actors) -> Answer:
+def _from_passage(
+    store: Store, question: Question, passage: Passage, actors: Actors, vocabulary: Vocabulary
+) -> Answer:
     """The answer one sentence gives, with how sure sitrep is of it."""
     with store.session() as session:
         claims = load_claim_views(session, passage.claim_ids)
@@ -188,12 +194,13 @@ def _from_passage(store: Store, question: Question, passage: Passage, actors: Ac
         ).one()
     source = SourceRef(passage.document_id, row.title, row.outlet, row.url)
     claim = _best_claim(claims, passage)
-    fact = _fact(question, passage, claims, actors)
+    fact = _fact(question, passage, claims, actors, vocabulary)
     kind = question.kind
     confidence = passage.coverage
     needs_fact = kind in {"how_many", "where", "when", "which_group"}
     if needs_fact and fact is None:
-        confidence *= _NO_FACT_PENALTY
+        # "How many?" answered without a figure is no answer: try the next sentence.
+        return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY)
     clause = _clause(passage, fact, claim)
     if kind == "disputed" and claim is not None:
         text = _disputed_text(claim)
@@ -222,7 +229,11 @@ def _best_claim(claims: Sequence[ClaimView], passage: Passage) -> ClaimView | No
 
 
 def _fact(
-    question: Question, passage: Passage, claims: Sequence[ClaimView], actors: Actors
+    question: Question,
+    passage: Passage,
+    claims: Sequence[ClaimView],
+    actors: Actors,
+    vocabulary: Vocabulary,
 ) -> str | None:
     """The figure, place, date or group the question asks for, nearest its words."""
     sentence = passage.sentence
@@ -234,6 +245,9 @@ def _fact(
         return others[0] if others else None
     if kind == "how_many":
         found = facts.figures(sentence)
+        counted = _counted_stems(question, vocabulary)
+        if counted:  # "how many fighters": a figure of fighters (or men, members), not of pagers
+            found = [fact for fact in found if _counts(sentence, fact, counted)]
     elif kind == "where":
         found = facts.places(sentence, actors, list(passage.group_spans))
         asked = {word for word in words_of(question.text)}
@@ -251,7 +265,38 @@ def _fact(
     def distance(fact: facts.Fact) -> int:
         return min(min(abs(fact.start - a), abs(fact.end - a)) for a in anchors)
 
-    return min(found, key=distance).text
+    nearest = min(found, key=distance)
+    # A figure counts what the question asks about only when it stands by its words
+    # ("6,000 fighters", "killing 14 officers"), not anywhere in a long sentence.
+    if kind == "how_many" and distance(nearest) > _FIGURE_REACH:
+        return None
+    return nearest.text
+
+
+_COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
+_FIGURE_NOUN_REACH = 3  # words between a figure and the noun it counts
+
+
+def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
+    """What "how many X" counts: X's stem and its synonyms; empty when X is no noun."""
+    match = _COUNTED.search(question.text)
+    if match is None:
+        return frozenset()
+    # The first search word after "how many", past group names ("how many TTP fighters").
+    following = words_of(question.text[match.end() :])
+    word = next((word for word in following if word in question.terms), "")
+    if not word:
+        return frozenset()
+    word_stem = stem(word)
+    return frozenset({word_stem, *vocabulary.related(word_stem)})
+
+
+def _counts(sentence: str, fact: facts.Fact, counted: frozenset[str]) -> bool:
+    """Whether a counted noun stands just after the figure ("6,000 fighters") or just
+    before it ("killing 14 officers" counts from "killing")."""
+    after = words_of(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
+    before = words_of(sentence[: fact.start])[-_FIGURE_NOUN_REACH:]
+    return any(stem(word) in counted for word in (*after, *before))
 
 
 def _anchor_positions(sentence: str, matched: Sequence[str]) -> list[int]:
@@ -267,7 +312,11 @@ def _anchor_positions(sentence: str, matched: Sequence[str]) -> list[int]:
 def _clause(passage: Passage, fact: str | None, claim: ClaimView | None) -> str:
     """The part of the sentence that answers: the claim's content, or the pieces of the
     sentence around the question's words and the fact, about 32 words at most."""
-    if claim is not None and (fact is None or fact in claim.text):
+    # The claim's content alone can lose what the question asked for ("claimed by" whom);
+    # the sentence's own words keep it.
+    if claim is not None and len(claim.text.split()) >= _CLAIM_WHOLE_SHARE * len(
+        passage.sentence.split()
+    ):
         return _words_limit(claim.text)
     sentence = passage.sentence
     if len(sentence.split()) <= _CLAUSE_WORDS:

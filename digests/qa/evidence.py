@@ -38,12 +38,12 @@ _SYNONYM_CREDIT = 0.8
 _GROUP_WEIGHT = 3.0
 _PREVIOUS_SENTENCE_CREDIT = 0.5
 # How much of a passage's coverage is the sentence's own; the rest is its document's.
-_SENTENCE_SHARE = 0.7
+_SENTENCE_SHARE = 0.5
 # Bonuses added to the share of the question a sentence covers.
 _FACT_BONUS = 0.15  # holds the kind of fact asked for
 _FOCUS_BONUS = 0.1  # from a document the thread is about
 _CLAIM_BONUS = 0.05  # carries an attributed claim
-_DOCUMENT_RANK_BONUS = 0.05  # the best full-text match among the documents
+_DOCUMENT_RANK_BONUS = 0.1  # the best full-text match among the documents
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,8 @@ def _misspelt_groups(
             if len(key) >= _SHORTEST_FUZZY_WORD and key not in stop_words
             else []
         )
-        group = one_word[close[0]] if close else None
+        # A misspelling keeps its first letter: "shabab" is al-Shabaab, "italian" no Taliban.
+        group = one_word[close[0]] if close and close[0][0] == key[0] else None
         if group is None:
             rest.append(word)
         elif group.name not in found:
