@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from jinja2 import Environment
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from digests.compose import STANCE_ORDER, ClaimView, SourceRef, load_claim_views
@@ -29,6 +29,9 @@ from digests.store.models import Claim, ClaimGroup, Document, Group, Mention
 RECENT_DAYS = 7
 LATEST_PER_STANCE = 3
 LINKED_GROUPS = 5
+# Groups named alongside a group are counted in its latest documents only (the last
+# stored), so that a group named in tens of thousands is answered as fast as any.
+LINKED_DOCUMENTS = 1000
 SUGGESTIONS = 3
 MAX_BUTTON_VALUE = 2000  # Slack's limit on a button's value
 # How each watchlist relation reads from the group that has it, and from its target.
@@ -44,6 +47,14 @@ _NEWEST_FIRST = (Document.ingested_at.desc(), Document.id.desc(), Claim.start, C
 # Below this length a prefix says too little ("ta" starts half the watchlist).
 _MIN_PREFIX = 3
 _TOKEN_SIMILARITY = 0.8
+# How many of the newest (and oldest) documents are asked whether they name a group, for
+# when it was last (and first) seen, before the time of each of its documents is read.
+_EDGE_DOCUMENTS = 1000
+_LOOKS_PER_READ = 3
+# The latest claims of each stance are looked for in the newest documents, a window at a
+# time, each twice the one before, up to _CLAIM_WALK documents; then among all the claims.
+_CLAIM_WINDOW = 250
+_CLAIM_WALK = 4000
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,9 @@ class GroupProfile:
     linked_groups: tuple[tuple[str, int], ...]  # (group, documents naming both), most first
     sources: tuple[SourceRef, ...]  # the documents of the claims shown
     stance_counts: tuple[tuple[str, int], ...] = ()  # every claim of the group, per stance
+    # linked_groups counts only the group's latest this many documents (it is named in
+    # more); None when it counts all of them.
+    linked_within: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,7 @@ def group_profile(
         last_seen=activity.last_seen,
         claims_by_stance=by_stance,
         linked_groups=activity.linked_groups,
+        linked_within=activity.linked_within,
         sources=tuple(_documents_of(claim for _, claims in by_stance for claim in claims)),
         stance_counts=tuple(
             (stance, activity.stance_counts[stance])
@@ -184,25 +199,27 @@ class _Activity:
     latest: tuple[ClaimView, ...] = ()  # the latest few of each stance
     stance_counts: dict[str, int] = field(default_factory=dict)
     linked_groups: tuple[tuple[str, int], ...] = ()
+    linked_within: int | None = None  # linked_groups counted in this many latest documents
 
 
 def _activity(session: Session, name: str, now: datetime) -> _Activity:
     group_id = session.scalar(select(Group.id).where(Group.name == name))
     if group_id is None:  # on the watchlist, never stored: nothing seen yet
         return _Activity()
-    claims = claims_of_groups([group_id])
     now = now.astimezone(UTC)  # stored times are UTC (SQLite keeps no zone to convert)
     recent, total, first, last = _how_often_seen(
         session, group_id, now - timedelta(days=RECENT_DAYS), now
     )
+    stance_counts = _stance_counts(session, group_id)
     return _Activity(
         documents_recent=recent,
         documents_total=total,
         first_seen=first,
         last_seen=last,
-        latest=tuple(_latest_claims_by_stance(session, claims)),
-        stance_counts=_stance_counts(session, claims),
+        latest=tuple(_latest_claims_by_stance(session, group_id, stance_counts)),
+        stance_counts=stance_counts,
         linked_groups=tuple(_linked_groups(session, group_id)),
+        linked_within=LINKED_DOCUMENTS if total > LINKED_DOCUMENTS else None,
     )
 
 
@@ -287,10 +304,53 @@ def _naming_documents(group_id: int) -> Select[tuple[int]]:
     )
 
 
+def _names(document_id: ColumnElement[int], group_id: int) -> ColumnElement[bool]:
+    """Whether the document names the group: one look in the mentions index."""
+    return exists().where(
+        Mention.document_id == document_id,
+        Mention.group_id == group_id,
+        Mention.via != "anaphora",
+    )
+
+
 def _how_often_seen(
     session: Session, group_id: int, since: datetime, now: datetime
 ) -> tuple[int, int, datetime | None, datetime | None]:
-    """(documents in the recent window, documents in all, first and last ingested_at)."""
+    """(documents in the recent window, documents in all, first and last ingested_at).
+
+    A group named in few documents has the time of each read. For one named in many, the
+    documents of the recent window, and the newest and oldest documents, are each asked
+    whether they name it, which reads far fewer rows.
+    """
+    total = (
+        session.scalar(
+            select(func.count(func.distinct(Mention.document_id))).where(
+                Mention.group_id == group_id, Mention.via != "anaphora"
+            )
+        )
+        or 0
+    )
+    if not total:
+        return 0, 0, None, None
+    in_window = Document.ingested_at.between(since, now)
+    window = session.scalar(select(func.count()).select_from(Document).where(in_window)) or 0
+    # Reading a document's time costs about as much as _LOOKS_PER_READ looks in an index.
+    if total * _LOOKS_PER_READ <= window + 2 * _EDGE_DOCUMENTS:
+        return _seen_in_its_documents(session, group_id, since, now)
+    last = _edge_sighting(session, group_id, newest=True)
+    first = _edge_sighting(session, group_id, newest=False)
+    if last is None or first is None:  # not named near either end: read each document
+        return _seen_in_its_documents(session, group_id, since, now)
+    recent = session.scalar(
+        select(func.count()).select_from(Document).where(in_window, _names(Document.id, group_id))
+    )
+    return recent or 0, total, first, last
+
+
+def _seen_in_its_documents(
+    session: Session, group_id: int, since: datetime, now: datetime
+) -> tuple[int, int, datetime | None, datetime | None]:
+    """_how_often_seen from the time of each document naming the group."""
     recent = case(
         (Document.ingested_at.between(since, now), Document.id),  # COUNT skips the NULLs
     )
@@ -305,6 +365,22 @@ def _how_often_seen(
     return row[0], row[1], _utc(row[2]), _utc(row[3])
 
 
+def _edge_sighting(session: Session, group_id: int, *, newest: bool) -> datetime | None:
+    """When the group was last (or first) seen, if one of the newest (or oldest)
+    _EDGE_DOCUMENTS documents names it: then no document beyond them can be later (earlier).
+    None if none of them names it."""
+    order = (
+        (Document.ingested_at.desc(), Document.id.desc())
+        if newest
+        else (Document.ingested_at, Document.id)
+    )
+    edge = (
+        select(Document.id, Document.ingested_at).order_by(*order).limit(_EDGE_DOCUMENTS).subquery()
+    )
+    pick = func.max if newest else func.min
+    return _utc(session.scalar(select(pick(edge.c.ingested_at)).where(_names(edge.c.id, group_id))))
+
+
 def _utc(moment: datetime | None) -> datetime | None:
     # SQLite returns stored times without their zone; sitrep stores them in UTC.
     if moment is None or moment.tzinfo is not None:
@@ -312,43 +388,103 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-def _latest_claims_by_stance(session: Session, claims: ColumnElement[bool]) -> list[ClaimView]:
-    """The latest few claims of each stance, by the time their document came in."""
+def _latest_claims_by_stance(
+    session: Session, group_id: int, counts: dict[str, int]
+) -> list[ClaimView]:
+    """The latest few claims of each stance, by the time their document came in.
+
+    `counts` (claims per stance) tells how many each stance can have. The newest documents
+    are read back a window at a time until every stance has its few; a stance still short
+    after _CLAIM_WALK documents (the group said nothing of the kind lately) has its latest
+    found among all the group's claims of that stance.
+    """
+    wanted = {stance: min(count, LATEST_PER_STANCE) for stance, count in counts.items() if count}
+    found: dict[str, list[int]] = {stance: [] for stance in wanted}
+    of_group = or_(
+        Claim.speaker_group_id == group_id,
+        exists().where(ClaimGroup.claim_id == Claim.id, ClaimGroup.group_id == group_id),
+    )
+
+    def short() -> list[str]:
+        return [stance for stance, count in wanted.items() if len(found[stance]) < count]
+
+    newest_first = (Document.ingested_at.desc(), Document.id.desc())
+    walked, size, before = 0, _CLAIM_WINDOW, None
+    while short():
+        if walked >= _CLAIM_WALK:
+            found.update(_latest_of_stances(session, group_id, short()))
+            break
+        documents = select(Document.id, Document.ingested_at).order_by(*newest_first)
+        if before is not None:  # older than the last document read
+            documents = documents.where(tuple_(Document.ingested_at, Document.id) < before)
+        window = session.execute(documents.limit(size)).all()
+        place = {row.id: number for number, row in enumerate(window)}
+        rows = session.execute(
+            select(Claim.id, Claim.stance, Claim.document_id, Claim.start).where(
+                Claim.document_id.in_(list(place)), of_group
+            )
+        ).all()
+        for row in sorted(rows, key=lambda row: (place[row.document_id], row.start, row.id)):
+            if row.stance in found and len(found[row.stance]) < wanted[row.stance]:
+                found[row.stance].append(row.id)
+        if len(window) < size:  # every document read
+            break
+        walked += size
+        size = min(size * 2, _CLAIM_WALK - walked)
+        before = (window[-1].ingested_at, window[-1].id)
+    return load_claim_views(session, [claim_id for ids in found.values() for claim_id in ids])
+
+
+def _latest_of_stances(
+    session: Session, group_id: int, stances: Collection[str]
+) -> dict[str, list[int]]:
+    """The latest few claims of each of `stances`, from all the group's claims of them."""
     numbered = (
         select(
             Claim.id,
+            Claim.stance,
             func.row_number()
-            .over(
-                partition_by=Claim.stance,
-                order_by=_NEWEST_FIRST,
-            )
+            .over(partition_by=Claim.stance, order_by=_NEWEST_FIRST)
             .label("position"),
         )
         .join(Document, Document.id == Claim.document_id)
-        .where(claims)
+        .where(claims_of_groups([group_id]), Claim.stance.in_(stances))
         .subquery()
     )
-    ids = session.scalars(
-        select(numbered.c.id)
+    latest: dict[str, list[int]] = {stance: [] for stance in stances}
+    for claim_id, stance in session.execute(
+        select(numbered.c.id, numbered.c.stance)
         .where(numbered.c.position <= LATEST_PER_STANCE)
         .order_by(numbered.c.position)
-    ).all()
-    return load_claim_views(session, ids)
+    ):
+        latest[stance].append(claim_id)
+    return latest
 
 
-def _stance_counts(session: Session, claims: ColumnElement[bool]) -> dict[str, int]:
-    rows = session.execute(select(Claim.stance, func.count()).where(claims).group_by(Claim.stance))
+def _stance_counts(session: Session, group_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Claim.stance, func.count())
+        .where(claims_of_groups([group_id]))
+        .group_by(Claim.stance)
+    )
     return {stance: count for stance, count in rows}
 
 
 def _linked_groups(session: Session, group_id: int) -> list[tuple[str, int]]:
-    """The groups most often named in the same documents, with how many documents."""
+    """The groups most often named in the same documents, with how many documents, among
+    the group's latest LINKED_DOCUMENTS documents (the last stored: ids follow storing)."""
+    latest = (
+        _naming_documents(group_id)
+        .distinct()
+        .order_by(Mention.document_id.desc())
+        .limit(LINKED_DOCUMENTS)
+    )
     together = func.count(func.distinct(Mention.document_id))
     rows = session.execute(
         select(Group.name, together)
         .join(Mention, Mention.group_id == Group.id)
         .where(
-            Mention.document_id.in_(_naming_documents(group_id)),
+            Mention.document_id.in_(latest),
             Mention.via != "anaphora",
             Group.id != group_id,
         )

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
+from digests import profiles
 from digests.compose import STANCE_ORDER
 from digests.extract.watchlist import load_watchlist
 from digests.messages import SlackMessage
@@ -47,6 +48,23 @@ def watched(store: Store) -> Store:
     with store.session(write=True) as session:
         sync_watchlist(session, WATCHLIST)
     return store
+
+
+@pytest.fixture(params=["each document", "newest and oldest", "fallback"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The ways a profile reads a group's sightings and latest claims, all made to apply
+    to a handful of documents: the time of each of its documents and all its claims;
+    the newest and oldest documents, and windows of the newest; and both, when those
+    windows are too few."""
+    if request.param != "each document":
+        monkeypatch.setattr(profiles, "_LOOKS_PER_READ", 1_000_000)
+        monkeypatch.setattr(profiles, "_CLAIM_WINDOW", 1)
+    if request.param == "newest and oldest":
+        monkeypatch.setattr(profiles, "_EDGE_DOCUMENTS", 2)
+    if request.param == "fallback":
+        monkeypatch.setattr(profiles, "_EDGE_DOCUMENTS", 1)
+        monkeypatch.setattr(profiles, "_CLAIM_WALK", 1)
+    return str(request.param)
 
 
 def profile_of(store: Store, query: str) -> GroupProfile:
@@ -177,9 +195,9 @@ def test_relations_read_both_ways(watched: Store) -> None:
 
 
 def test_documents_seen_in_the_last_7_days_and_all_time(
-    watched: Store, add_document, make_claim
+    watched: Store, add_document, make_claim, reading: str
 ) -> None:
-    for days in (1, 3, 10, 40):
+    for days in (1, 3, 10, 40):  # stored newest first: ids do not follow the times
         add_document(groups=(TTP,), ingested_at=NOW - timedelta(days=days))
     add_document(groups=(BLA,), ingested_at=NOW - timedelta(days=2))
     # A document that only refers back to the TTP ("the group") does not count.
@@ -203,7 +221,7 @@ def test_documents_seen_in_the_last_7_days_and_all_time(
     assert profile_of(watched, "BLA").documents_7d == 2
 
 
-def test_latest_claims_by_stance(watched: Store, add_document, make_claim) -> None:
+def test_latest_claims_by_stance(watched: Store, add_document, make_claim, reading: str) -> None:
     for day in range(5, 0, -1):  # the accusation of day 1 is the latest
         add_document(
             make_claim("Police", "accusation", f"The TTP attacked post {day}", (TTP,)),
@@ -254,6 +272,27 @@ def test_linked_groups_are_the_most_often_named_alongside(watched: Store, add_do
         ("Jaish-e-Mohammed", 1),
     )
     assert profile_of(watched, "Majeed Brigade").linked_groups == ((BLA, 1),)
+    assert profile.linked_within is None  # named in fewer documents than are counted
+
+
+def test_linked_groups_of_a_much_named_group_count_its_latest_documents(
+    watched: Store, add_document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(profiles, "LINKED_DOCUMENTS", 3)
+    for _ in range(2):
+        add_document(groups=(TTP, ISKP))
+    for _ in range(3):  # the last stored
+        add_document(groups=(TTP, BLA))
+    profile = profile_of(watched, "TTP")
+    assert profile.documents_total == 5  # every document still counts here
+    assert profile.linked_within == 3
+    assert profile.linked_groups == ((BLA, 3),)
+    shown = message_to_text(render_group_profile(profile, ENVIRONMENT))
+    assert "*Often named with* (in its latest 3 documents): Baloch Liberation Army (3)" in shown
+    bla = profile_of(watched, "BLA")  # named in 3: all of them count
+    assert (bla.linked_within, bla.linked_groups) == (None, ((TTP, 3),))
+    shown = message_to_text(render_group_profile(bla, ENVIRONMENT))
+    assert "*Often named with:* Tehrik-i-Taliban Pakistan (3)" in shown
 
 
 # --- rendering ---------------------------------------------------------------------------

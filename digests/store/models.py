@@ -90,9 +90,11 @@ class Mention(Base):
     end: Mapped[int] = mapped_column(Integer)
     via: Mapped[str] = mapped_column(String(20))
 
+    # Each index holds all a group's profile reads of a mention (migration 0006): the
+    # documents naming a group, and the groups a document names.
     __table_args__ = (
-        Index("ix_mentions_document_id", "document_id"),
-        Index("ix_mentions_group_id", "group_id"),
+        Index("ix_mentions_document_id_group_id_via", "document_id", "group_id", "via"),
+        Index("ix_mentions_group_id_document_id_via", "group_id", "document_id", "via"),
     )
 
 
@@ -106,10 +108,10 @@ class Claim(Base):
     claimant: Mapped[str] = mapped_column(Text)
     claimant_role: Mapped[str] = mapped_column(Text)
     claimant_org: Mapped[str] = mapped_column(Text)
-    # The group making the claim, when its source is one ("the BLA said"); indexed so a
-    # group's profile finds what it says without reading every claim.
+    # The group making the claim, when its source is one ("the BLA said"); indexed with
+    # the stance so a group's profile counts what it says without reading every claim.
     speaker_group_id: Mapped[int | None] = mapped_column(
-        ForeignKey("groups.id", ondelete="SET NULL"), index=True
+        ForeignKey("groups.id", ondelete="SET NULL")
     )
     cue: Mapped[str] = mapped_column(String(100))
     stance: Mapped[str] = mapped_column(String(20))
@@ -123,7 +125,10 @@ class Claim(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_claims_document_id", "document_id"),)
+    __table_args__ = (
+        Index("ix_claims_document_id", "document_id"),
+        Index("ix_claims_speaker_group_id_stance", "speaker_group_id", "stance"),
+    )
 
 
 class ClaimGroup(Base):
@@ -138,7 +143,8 @@ class ClaimGroup(Base):
         ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
     )
 
-    __table_args__ = (Index("ix_claim_groups_group_id", "group_id"),)
+    # A group's claims from the index alone (the primary key starts with claim_id).
+    __table_args__ = (Index("ix_claim_groups_group_id_claim_id", "group_id", "claim_id"),)
 
 
 class ClaimLink(Base):
