@@ -6,14 +6,25 @@ mentions and links), so its cost follows the window, not the size of the store.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from digests.store.engine import Store
@@ -247,30 +258,72 @@ _SPEAKER = aliased(Group, name="speaker")
 THREAD_GROUPS = 16
 THREAD_CLAIMS_PER_GROUP = 8
 
+# What ranking reads of a claim, computed by the database: its evidence, figures and
+# hedges are JSON lists that only need to be non-empty, never parsed into Python.
+_EVIDENCE = func.json_array_length(Claim.evidence)
+_NUMBERS = func.json_array_length(Claim.numbers)
+_HEDGES = func.json_array_length(Claim.hedges)
+_RANKING_COLUMNS = (Claim.id, Claim.document_id, Claim.stance, _EVIDENCE, _NUMBERS, _HEDGES)
+_STANCE_WEIGHT_SQL = case(_STANCE_WEIGHT, value=Claim.stance, else_=0)
 
-class _Ranked(NamedTuple):
-    """A window claim with only what ranking needs; a window may hold thousands, so this
-    is a named tuple (several times quicker to make than a frozen dataclass)."""
+# A claim's place in the ranking, as a sort key whose last item is the claim's id (see
+# _rank_key). A window holds thousands of claims, and ranking keeps only plain tuples of
+# numbers and names for each: the garbage collector stops tracking those, whereas
+# thousands of objects (rows, named tuples) outliving a collection bring on the next
+# full collection sooner, and one costs tens of milliseconds in a large process.
+_RankKey = tuple[bool, int, int, bool, bool, bool, bool, int]
+# A claim as a group's lead candidate: _lead_rank, then its rank key.
+_LeadKey = tuple[int, bool, int, _RankKey]
+_NO_LINKS = (0, 0, 0)
 
-    id: int
-    document_id: int
-    stance: str
-    speaker_group: str | None  # the group making the claim, as stored with it
-    has_evidence: bool
-    has_numbers: bool
-    hedged: bool
-    about: tuple[str, ...] = ()
-    corroborations: int = 0
-    disputes: int = 0
-    disputed: int = 0
 
-    @property
-    def groups(self) -> tuple[str, ...]:
-        return concerned_groups(self.about, self.speaker_group)
+def _rank_key(
+    claim_id: int,
+    stance: str,
+    evidence: int,
+    numbers: int,
+    hedges: int,
+    has_groups: bool,
+    links: tuple[int, int, int],
+) -> _RankKey:
+    """Sort key, best first: claims about a group, then what the claim does (a claim of
+    responsibility or an accusation before a statement), then how well it is supported.
 
-    @property
-    def contested(self) -> bool:
-        return bool(self.disputes or self.disputed)
+    Watched groups come first too, but a watched channel's digest holds only claims
+    about its watched groups, so that never tells two claims of one digest apart.
+    """
+    corroborations, disputes, disputed = links
+    return (
+        not has_groups,
+        -_STANCE_WEIGHT.get(stance, 0),
+        -corroborations,
+        not (disputes or disputed),
+        not evidence,
+        not numbers,
+        bool(hedges),
+        claim_id,
+    )
+
+
+@dataclass(slots=True)
+class _GroupClaims:
+    """A group's claims in the digest: their keys, and the tallies its line shows."""
+
+    ranks: list[_RankKey] = field(default_factory=list)
+    leads: list[_LeadKey] = field(default_factory=list)
+    stances: Counter[str] = field(default_factory=Counter)
+    contested: bool = False  # one of its claims disputes or is disputed
+    corroborated: int = 0  # the most claims corroborating one of its claims
+
+
+@dataclass(slots=True)
+class _Ranking:
+    """The claims a digest ranks (those of the window, or about its watched groups)."""
+
+    ranks: list[_RankKey] = field(default_factory=list)
+    by_group: dict[str, _GroupClaims] = field(default_factory=lambda: defaultdict(_GroupClaims))
+    disputing: list[_RankKey] = field(default_factory=list)  # claims disputing another
+    document_ids: set[int] = field(default_factory=set)
 
 
 def compose_digest(
@@ -284,39 +337,56 @@ def compose_digest(
 ) -> Digest:
     """The digest of `window` for a channel, filtered to `watched` groups when given.
 
-    Every claim of the window is ranked from a few columns; only the claims the digest
-    can show (the message, each group's thread section, the contested line) are read
-    whole, so a window of a thousand documents costs a few queries, not thousands.
+    The database counts the window's claims, links and mentions and lists the claims
+    that concern a group; those are ranked from a few columns as tuples of numbers.
+    Claims about no group are read only when the digest can show them (they dispute a
+    claim, or too few claims concern a group to fill the message), and only the claims
+    the digest shows (the message, each group's thread section, the contested line) are
+    read whole, so a window of a thousand documents costs a few queries, not thousands.
     """
     watched_set = frozenset(watched)
     in_window = select(Document.id).where(
         Document.ingested_at > window.start, Document.ingested_at <= window.end
     )
     with store.session() as session:
+        connection = session.connection()
         documents = {
             row.id: SourceRef(row.id, row.title, row.outlet, row.url)
-            for row in session.execute(
+            for row in connection.execute(
                 select(Document.id, Document.title, Document.outlet, Document.url)
                 .where(Document.id.in_(in_window))
                 .order_by(Document.ingested_at.desc(), Document.id.desc())
             )
         }
-        ranked = _ranked_claims(session, in_window)
-        mention_counts = _group_document_counts(session, in_window)
-        speakers = {c.speaker_group for c in ranked if c.speaker_group}
-        groups = _groups(
-            session, set(mention_counts) | {n for c in ranked for n in c.about} | speakers
-        )
+        links = _link_counts(connection, in_window)
+        concerning = _concerning(connection, in_window)
+        document_counts = _group_document_counts(connection, in_window)
+        group_ids = {i for about, speaker, *_ in concerning.values() for i in (*about, speaker)}
+        groups = _groups(connection, (group_ids | set(document_counts)) - {None})
+        ranking = _rank_grouped(concerning, groups, links, watched_set)
+        mention_counts = {groups[i].name: n for i, n in document_counts.items() if i in groups}
         if watched_set:
-            ranked = [claim for claim in ranked if watched_set & set(claim.groups)]
+            claims_total = len(ranking.ranks)
             mention_counts = {n: count for n, count in mention_counts.items() if n in watched_set}
-            naming = _documents_naming(session, in_window, watched_set)
-            naming |= {claim.document_id for claim in ranked}
+            naming = _documents_naming(connection, in_window, watched_set)
+            naming |= ranking.document_ids
             documents = {i: ref for i, ref in documents.items() if i in naming}
-        ranked.sort(key=lambda claim: _claim_rank(claim, watched_set))
-        group_views = _group_views(ranked, mention_counts, groups, watched_set)
-        wanted = _claims_to_show(ranked, group_views, max_claims)
-        views = _claim_views(session, [claim for claim in ranked if claim.id in wanted], documents)
+        else:
+            claims_total = connection.execute(
+                select(func.count(Claim.id)).where(Claim.document_id.in_(in_window))
+            ).scalar_one()
+        ranking.ranks.sort()
+        if not watched_set:  # claims about no group rank last
+            room = max(0, max_claims * 3 - len(ranking.ranks))
+            _add_ungrouped(connection, in_window, ranking, links, room)
+        group_views = _group_views(
+            ranking.by_group,
+            mention_counts,
+            {info.name: info for info in groups.values()},
+            watched_set,
+        )
+        wanted = _claims_to_show(ranking, group_views, max_claims)
+        views = _claim_views(connection, [key[-1] for key in sorted(wanted)], documents)
     shown = collapse_same_story(views)
     group_views = _with_leads(group_views, _by_group(shown))
     cited = _cited_sources(shown[:max_claims], group_views[:max_groups], documents)
@@ -324,7 +394,7 @@ def compose_digest(
         channel_id=channel_id,
         window=window,
         documents=len(documents),
-        claims_total=len(ranked),
+        claims_total=claims_total,
         groups=tuple(group_views[:max_groups]),
         more_groups=tuple(group_views[max_groups:]),
         claims=tuple(shown[:max_claims]),
@@ -335,74 +405,204 @@ def compose_digest(
     )
 
 
-def _ranked_claims(session: Session, in_window: Select[tuple[int]]) -> list[_Ranked]:
-    """Every claim of the window, with its groups and link counts, but not its text."""
-    window_claims = select(Claim.id).where(Claim.document_id.in_(in_window))
-    about: dict[int, list[str]] = defaultdict(list)
-    for claim_id, name in session.execute(
-        select(ClaimGroup.claim_id, Group.name)
-        .join(Group, Group.id == ClaimGroup.group_id)
-        .where(ClaimGroup.claim_id.in_(window_claims))
-    ):
-        about[claim_id].append(name)
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for claim_id, other_id, kind in session.execute(
-        select(ClaimLink.claim_id, ClaimLink.other_claim_id, ClaimLink.kind).where(
-            or_(
-                ClaimLink.claim_id.in_(window_claims),
-                ClaimLink.other_claim_id.in_(window_claims),
-            )
-        )
-    ):
-        if kind == "disputes":
-            counts[claim_id]["disputes"] += 1
-            counts[other_id]["disputed"] += 1
-        else:  # corroboration goes both ways
-            counts[claim_id]["corroborations"] += 1
-            counts[other_id]["corroborations"] += 1
-    rows = session.execute(
-        select(
-            Claim.id,
-            Claim.document_id,
-            Claim.stance,
-            _SPEAKER.name,
-            func.json_array_length(Claim.evidence) > 0,
-            func.json_array_length(Claim.numbers) > 0,
-            func.json_array_length(Claim.hedges) > 0,
-        )
-        .outerjoin(_SPEAKER, _SPEAKER.id == Claim.speaker_group_id)
+def _link_counts(
+    connection: Connection, in_window: Select[tuple[int]]
+) -> dict[int, tuple[int, int, int]]:
+    """For each claim of the window with links: how many claims corroborate it (either
+    way), how many it disputes, and how many dispute it."""
+    outgoing = (
+        select(ClaimLink.claim_id, ClaimLink.kind, literal_column("1"))
+        .join(Claim, Claim.id == ClaimLink.claim_id)
         .where(Claim.document_id.in_(in_window))
     )
-    no_links: Counter[str] = Counter()
-    ranked = []
-    for row in rows:
-        claim_id = row[0]
-        linked = counts.get(claim_id, no_links)
-        ranked.append(
-            _Ranked(
-                *row,
-                tuple(sorted(about[claim_id])) if claim_id in about else (),
-                linked["corroborations"],
-                linked["disputes"],
-                linked["disputed"],
-            )
+    incoming = (
+        select(ClaimLink.other_claim_id, ClaimLink.kind, literal_column("0"))
+        .join(Claim, Claim.id == ClaimLink.other_claim_id)
+        .where(Claim.document_id.in_(in_window))
+    )
+    counts: dict[int, tuple[int, int, int]] = {}
+    for claim_id, kind, out in connection.execute(union_all(outgoing, incoming)):
+        corroborations, disputes, disputed = counts.get(claim_id, _NO_LINKS)
+        if kind != "disputes":  # corroboration goes both ways
+            corroborations += 1
+        elif out:
+            disputes += 1
+        else:
+            disputed += 1
+        counts[claim_id] = (corroborations, disputes, disputed)
+    return counts
+
+
+def _concerning(
+    connection: Connection, in_window: Select[tuple[int]]
+) -> dict[int, tuple[Any, ...]]:
+    """The window's claims that concern a group: for each, the ids of the groups it is
+    about, the id of the group speaking (or None), then `_RANKING_COLUMNS` but the id.
+
+    Rows are read as they come and only plain tuples are kept of them (see _RankKey).
+    """
+    claims: dict[int, tuple[Any, ...]] = {}
+    rows = connection.execute(
+        select(ClaimGroup.group_id, Claim.speaker_group_id, *_RANKING_COLUMNS)
+        .outerjoin(ClaimGroup, ClaimGroup.claim_id == Claim.id)
+        .where(
+            Claim.document_id.in_(in_window),
+            or_(ClaimGroup.group_id.is_not(None), Claim.speaker_group_id.is_not(None)),
         )
-    return ranked
+    )
+    for about_id, speaker_id, claim_id, document_id, stance, evidence, numbers, hedges in rows:
+        about = () if about_id is None else (about_id,)
+        known = claims.get(claim_id)
+        if known is not None:  # one row for each group it is about
+            about = known[0] + about
+        claims[claim_id] = (about, speaker_id, document_id, stance, evidence, numbers, hedges)
+    return claims
+
+
+def _rank_grouped(
+    concerning: dict[int, tuple[Any, ...]],
+    groups: dict[int, _GroupInfo],
+    links: dict[int, tuple[int, int, int]],
+    watched: frozenset[str],
+) -> _Ranking:
+    """The claims that concern a group (a watched one, when given), unsorted, with each
+    group's claims and tallies: one pass, keeping only keys and counts."""
+    name_of = {group_id: info.name for group_id, info in groups.items()}
+    ranking = _Ranking()
+    by_group = ranking.by_group
+    for claim_id, (about, speaker_id, document_id, stance, *support) in concerning.items():
+        names = tuple([name_of[i] for i in about if i in name_of])
+        speaker = name_of.get(speaker_id)
+        if speaker is not None and speaker not in names:
+            names += (speaker,)
+        if not names or (watched and watched.isdisjoint(names)):
+            continue
+        claim_links = links.get(claim_id, _NO_LINKS)
+        rank = _rank_key(claim_id, stance, *support, True, claim_links)
+        lead = (rank[1], rank[4], len(names), rank)  # see _lead_rank
+        ranking.ranks.append(rank)
+        ranking.document_ids.add(document_id)
+        corroborations, disputes, disputed = claim_links
+        if disputes:
+            ranking.disputing.append(rank)
+        for name in names:
+            group = by_group[name]
+            group.ranks.append(rank)
+            group.leads.append(lead)
+            group.stances[stance] += 1
+            if disputes or disputed:
+                group.contested = True
+            if corroborations > group.corroborated:
+                group.corroborated = corroborations
+    return ranking
+
+
+def _add_ungrouped(
+    connection: Connection,
+    in_window: Select[tuple[int]],
+    ranking: _Ranking,
+    links: dict[int, tuple[int, int, int]],
+    room: int,
+) -> None:
+    """Rank, after the others, the window's claims about no group that a digest may show:
+    those disputing a claim, and the best `room`, which fill the top of the ranking when
+    too few claims concern a group.
+
+    Claims without links rank among themselves by what the database can sort on, so
+    the best `room` are among those with links (read by id) and the best `room` without.
+    """
+    grouped_ids = {key[-1] for key in ranking.ranks}
+    linked = [
+        claim_id
+        for claim_id, (_, disputes, _) in links.items()
+        if claim_id not in grouped_ids and (room or disputes)
+    ]
+    rows = []
+    if linked:
+        rows += connection.execute(select(*_RANKING_COLUMNS).where(Claim.id.in_(linked))).all()
+    if room:
+        rows += connection.execute(
+            select(*_RANKING_COLUMNS)
+            .where(
+                Claim.document_id.in_(in_window),
+                Claim.id.not_in(grouped_ids),
+                ~exists().where(ClaimLink.claim_id == Claim.id),
+                ~exists().where(ClaimLink.other_claim_id == Claim.id),
+            )
+            .order_by(
+                _STANCE_WEIGHT_SQL.desc(),
+                (_EVIDENCE > 0).desc(),
+                (_NUMBERS > 0).desc(),
+                _HEDGES > 0,
+                Claim.id,
+            )
+            .limit(room)
+        ).all()
+    keys = []
+    for claim_id, _, stance, evidence, numbers, hedges in rows:
+        claim_links = links.get(claim_id, _NO_LINKS)
+        keys.append(_rank_key(claim_id, stance, evidence, numbers, hedges, False, claim_links))
+        if claim_links[1]:
+            ranking.disputing.append(keys[-1])
+    ranking.ranks += sorted(keys)
 
 
 def _claim_views(
-    session: Session, ranked: Sequence[_Ranked], documents: dict[int, SourceRef]
+    connection: Connection | Session,
+    claim_ids: Sequence[int],
+    documents: dict[int, SourceRef] | None = None,
 ) -> list[ClaimView]:
-    """The claims to show, whole, with the claims they are linked to, in `ranked` order."""
-    ids = [claim.id for claim in ranked]
-    if not ids:
+    """Claims by id, whole, with the claims they are linked to, in the order given; ids
+    not in the store are left out. Their documents are read unless given."""
+    if not claim_ids:
         return []
-    rows = {row.id: row for row in session.scalars(select(Claim).where(Claim.id.in_(ids)))}
-    links = _links(session, ids)
+    rows = {
+        row.id: row
+        for row in connection.execute(
+            select(
+                Claim.id,
+                Claim.document_id,
+                Claim.claimant,
+                Claim.claimant_role,
+                Claim.claimant_org,
+                Claim.cue,
+                Claim.stance,
+                Claim.text,
+                Claim.sentence,
+                Claim.hedges,
+                Claim.evidence,
+                Claim.numbers,
+                Claim.places,
+                Claim.quote,
+                _SPEAKER.name.label("speaker"),
+            )
+            .outerjoin(_SPEAKER, _SPEAKER.id == Claim.speaker_group_id)
+            .where(Claim.id.in_(claim_ids))
+        )
+    }
+    found = [rows[claim_id] for claim_id in claim_ids if claim_id in rows]
+    if not found:
+        return []
+    about: dict[int, list[str]] = defaultdict(list)
+    for claim_id, name in connection.execute(
+        select(ClaimGroup.claim_id, Group.name)
+        .join(Group, Group.id == ClaimGroup.group_id)
+        .where(ClaimGroup.claim_id.in_(list(rows)))
+    ):
+        about[claim_id].append(name)
+    if documents is None:
+        documents = {
+            row.id: SourceRef(row.id, row.title, row.outlet, row.url)
+            for row in connection.execute(
+                select(Document.id, Document.title, Document.outlet, Document.url).where(
+                    Document.id.in_({row.document_id for row in found})
+                )
+            )
+        }
+    links = _links(connection, list(rows))
     views = []
-    for claim in ranked:
-        row = rows[claim.id]
-        linked = links.get(claim.id, {})
+    for row in found:
+        linked = links.get(row.id, {})
         views.append(
             ClaimView(
                 id=row.id,
@@ -413,14 +613,14 @@ def _claim_views(
                 stance=row.stance,
                 text=row.text,
                 sentence=row.sentence,
-                about=claim.about,
+                about=tuple(sorted(about.get(row.id, ()))),
                 hedges=tuple(row.hedges),
                 evidence=tuple(row.evidence),
                 numbers=tuple(row.numbers),
                 places=tuple(row.places),
                 quote=row.quote,
                 source=documents[row.document_id],
-                speaker_group=claim.speaker_group,
+                speaker_group=row.speaker,
                 corroborated_by=tuple(linked.get("corroborated_by", ())),
                 disputed_by=tuple(linked.get("disputed_by", ())),
                 disputes=tuple(linked.get("disputes", ())),
@@ -432,53 +632,14 @@ def _claim_views(
 def load_claim_views(session: Session, claim_ids: Sequence[int]) -> list[ClaimView]:
     """Claims by id, whole: the groups they are about, the group speaking, and the claims
     corroborating or disputing them; in the order given, ids not in the store left out."""
-    ids = list(dict.fromkeys(claim_ids))
-    if not ids:
-        return []
-    about: dict[int, list[str]] = defaultdict(list)
-    for claim_id, name in session.execute(
-        select(ClaimGroup.claim_id, Group.name)
-        .join(Group, Group.id == ClaimGroup.group_id)
-        .where(ClaimGroup.claim_id.in_(ids))
-    ):
-        about[claim_id].append(name)
-    rows = {
-        row.id: row
-        for row in session.execute(
-            select(Claim.id, Claim.document_id, Claim.stance, _SPEAKER.name.label("speaker"))
-            .outerjoin(_SPEAKER, _SPEAKER.id == Claim.speaker_group_id)
-            .where(Claim.id.in_(ids))
-        )
-    }
-    found = [rows[claim_id] for claim_id in ids if claim_id in rows]
-    # Only the id, the groups and the speaker of each _Ranked matter to _claim_views.
-    ranked = [
-        _Ranked(
-            row.id,
-            row.document_id,
-            row.stance,
-            row.speaker,
-            False,
-            False,
-            False,
-            tuple(sorted(about[row.id])),
-        )
-        for row in found
-    ]
-    documents = {
-        row.id: SourceRef(row.id, row.title, row.outlet, row.url)
-        for row in session.execute(
-            select(Document.id, Document.title, Document.outlet, Document.url).where(
-                Document.id.in_({row.document_id for row in found})
-            )
-        )
-    }
-    return _claim_views(session, ranked, documents)
+    return _claim_views(session, list(dict.fromkeys(claim_ids)))
 
 
-def _links(session: Session, claim_ids: list[int]) -> dict[int, dict[str, list[LinkedClaim]]]:
+def _links(
+    connection: Connection | Session, claim_ids: list[int]
+) -> dict[int, dict[str, list[LinkedClaim]]]:
     """For each claim: the claims corroborating it, disputing it, and that it disputes."""
-    links = session.execute(
+    links = connection.execute(
         select(ClaimLink.claim_id, ClaimLink.other_claim_id, ClaimLink.kind).where(
             or_(ClaimLink.claim_id.in_(claim_ids), ClaimLink.other_claim_id.in_(claim_ids))
         )
@@ -494,7 +655,7 @@ def _links(session: Session, claim_ids: list[int]) -> dict[int, dict[str, list[L
             row.text,
             SourceRef(row.document_id, row.title, row.outlet, row.url),
         )
-        for row in session.execute(
+        for row in connection.execute(
             select(
                 Claim.id,
                 Claim.claimant,
@@ -526,37 +687,40 @@ def _links(session: Session, claim_ids: list[int]) -> dict[int, dict[str, list[L
     return result
 
 
-def _group_document_counts(session: Session, in_window: Select[tuple[int]]) -> dict[str, int]:
-    rows = session.execute(
-        select(Group.name, func.count(func.distinct(Mention.document_id)))
-        .join(Mention, Mention.group_id == Group.id)
+def _group_document_counts(connection: Connection, in_window: Select[tuple[int]]) -> dict[int, int]:
+    """For each group named in the window (not only referred back to): its documents."""
+    rows = connection.execute(
+        select(Mention.group_id, func.count(func.distinct(Mention.document_id)))
         .where(Mention.document_id.in_(in_window), Mention.via != "anaphora")
-        .group_by(Group.name)
+        .group_by(Mention.group_id)
     )
-    return {name: count for name, count in rows}
+    return {group_id: count for group_id, count in rows}
 
 
 @dataclass(frozen=True, slots=True)
 class _GroupInfo:
+    name: str
     short: str
     kind: str
     on_watchlist: bool
 
 
-def _groups(session: Session, names: set[str]) -> dict[str, _GroupInfo]:
-    if not names:
+def _groups(connection: Connection, ids: set[int]) -> dict[int, _GroupInfo]:
+    if not ids:
         return {}
-    rows = session.execute(
-        select(Group.name, Group.short, Group.kind, Group.on_watchlist).where(Group.name.in_(names))
+    rows = connection.execute(
+        select(Group.id, Group.name, Group.short, Group.kind, Group.on_watchlist).where(
+            Group.id.in_(ids)
+        )
     )
-    return {row.name: _GroupInfo(row.short, row.kind, row.on_watchlist) for row in rows}
+    return {row.id: _GroupInfo(row.name, row.short, row.kind, row.on_watchlist) for row in rows}
 
 
 def _documents_naming(
-    session: Session, in_window: Select[tuple[int]], names: frozenset[str]
+    connection: Connection, in_window: Select[tuple[int]], names: frozenset[str]
 ) -> set[int]:
     return set(
-        session.scalars(
+        connection.scalars(
             select(Mention.document_id)
             .join(Group, Group.id == Mention.group_id)
             .where(Mention.document_id.in_(in_window), Group.name.in_(names))
@@ -565,43 +729,25 @@ def _documents_naming(
     )
 
 
-def _claim_rank(claim: _Ranked, watched: frozenset[str]) -> tuple[object, ...]:
-    """Sort key, best first: watched groups, then what the claim does (a claim of
-    responsibility or an accusation before a statement), then how well it is supported."""
-    return (
-        not (watched & set(claim.groups)),
-        not claim.groups,
-        -_STANCE_WEIGHT.get(claim.stance, 0),
-        -claim.corroborations,
-        not claim.contested,
-        not claim.has_evidence,
-        not claim.has_numbers,
-        claim.hedged,
-        claim.id,
-    )
-
-
-def _lead_rank(claim: _Ranked | ClaimView) -> tuple[object, ...]:
+def _lead_rank(claim: ClaimView) -> tuple[object, ...]:
     """Of a group's claims, the most telling, and of equals the one most about it alone."""
-    evidence = claim.has_evidence if isinstance(claim, _Ranked) else bool(claim.evidence)
-    return (-_STANCE_WEIGHT.get(claim.stance, 0), not evidence, len(claim.groups))
+    return (-_STANCE_WEIGHT.get(claim.stance, 0), not claim.evidence, len(claim.groups))
 
 
 def _claims_to_show(
-    ranked: Sequence[_Ranked], groups: Sequence[GroupView], max_claims: int
-) -> set[int]:
-    """Ids of the claims a digest can show: the best overall (with room for stories that
+    ranking: _Ranking, groups: Sequence[GroupView], max_claims: int
+) -> set[_RankKey]:
+    """Keys of the claims a digest can show: the best overall (with room for stories that
     collapse into one), each group's best for its line and thread, and the disputes."""
-    wanted = {claim.id for claim in ranked[: max_claims * 3]}
-    by_group: dict[str, list[_Ranked]] = defaultdict(list)
-    for claim in ranked:
-        for name in claim.groups:
-            by_group[name].append(claim)
+    wanted = set(ranking.ranks[: max_claims * 3])
     for group in groups[:THREAD_GROUPS]:
-        claims = by_group.get(group.name, [])
-        wanted.update(claim.id for claim in claims[:THREAD_CLAIMS_PER_GROUP])
-        wanted.update(claim.id for claim in sorted(claims, key=_lead_rank)[:3])
-    wanted.update(claim.id for claim in ranked if claim.disputes)
+        claims = ranking.by_group.get(group.name)
+        if claims is None:
+            continue
+        wanted.update(heapq.nsmallest(THREAD_CLAIMS_PER_GROUP, claims.ranks))
+        # Its lead (see _with_leads) is among its three most telling, best ranked first.
+        wanted.update(lead[-1] for lead in heapq.nsmallest(3, claims.leads))
+    wanted.update(ranking.disputing)
     return wanted
 
 
@@ -647,24 +793,19 @@ def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
 
 
 def _group_views(
-    ranked: Sequence[_Ranked],
+    by_group: dict[str, _GroupClaims],
     mention_counts: dict[str, int],
     groups: dict[str, _GroupInfo],
     watched: frozenset[str],
 ) -> list[GroupView]:
     """Every group of the window, best first: watched, contested, corroborated, new, busy."""
-    by_group: dict[str, list[_Ranked]] = defaultdict(list)
-    for claim in ranked:
-        for name in claim.groups:
-            by_group[name].append(claim)
     names = set(mention_counts) | set(by_group)
     if watched:
         names &= watched
     views = []
     for name in names:
         info = groups.get(name)
-        claims = by_group.get(name, [])
-        stance_counts = Counter(claim.stance for claim in claims)
+        claims = by_group.get(name) or _GroupClaims()
         views.append(
             GroupView(
                 name=name,
@@ -673,16 +814,13 @@ def _group_views(
                 watched=name in watched,
                 new=bool(info and not info.on_watchlist),
                 documents=mention_counts.get(name, 0),
-                claims=len(claims),
-                stances=tuple((s, stance_counts[s]) for s in STANCE_ORDER if stance_counts[s]),
+                claims=len(claims.ranks),
+                stances=tuple((s, claims.stances[s]) for s in STANCE_ORDER if claims.stances[s]),
                 lead=None,
-                contested=any(claim.contested for claim in claims),
+                contested=claims.contested,
             )
         )
-    corroborated = {
-        name: max((claim.corroborations for claim in claims), default=0)
-        for name, claims in by_group.items()
-    }
+    corroborated = {name: claims.corroborated for name, claims in by_group.items()}
     views.sort(
         key=lambda g: (
             not g.watched,

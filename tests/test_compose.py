@@ -53,6 +53,7 @@ def test_ranking_puts_watched_groups_first_then_what_claims_do(
     # The watched filter drops what is about other groups, and their documents.
     assert BLA not in {n for c in watching.claims for n in c.about}
     assert watching.documents == 2
+    assert (plain.claims_total, watching.claims_total) == (3, 2)
 
 
 def test_same_story_from_several_outlets_is_one_item(
@@ -133,6 +134,55 @@ def test_every_lead_is_a_claim_about_its_group(
         assert group.name in group.lead.groups
     leads = [g.lead.id for g in digest.groups if g.lead]
     assert len(leads) == len(set(leads))
+
+
+def link(store: Store, claim_text: str, other_text: str, kind: str) -> None:
+    """Store that the claim with `claim_text` corroborates or disputes the other."""
+    with store.session() as session:
+        ids = dict(session.execute(select(ClaimRow.text, ClaimRow.id)).all())
+        session.execute(
+            insert(ClaimLink).values(
+                claim_id=ids[claim_text], other_claim_id=ids[other_text], kind=kind
+            )
+        )
+
+
+def test_claims_about_no_group_come_after_the_others_best_first(
+    store: Store, add_document, make_claim
+) -> None:
+    add_document(make_claim("Army", "statement", "The BLA met elders", (BLA,)))
+    add_document(
+        make_claim("Police", "report", "Roads were closed near Quetta"),
+        make_claim("Police", "report", "Two bridges were damaged"),
+        make_claim("Officials", "accusation", "Smugglers fired on a post"),
+    )
+    add_document(make_claim("Residents", "statement", "The bridges were damaged by floods"))
+    link(store, "The bridges were damaged by floods", "Two bridges were damaged", "corroborates")
+    digest = compose_digest(store, channel_id="C1", window=WINDOW)
+    # A corroborated report before a like one that is not; the group's claim first of all.
+    assert [c.text for c in (*digest.claims, *digest.more_claims)] == [
+        "The BLA met elders",
+        "Smugglers fired on a post",
+        "Two bridges were damaged",
+        "Roads were closed near Quetta",
+        "The bridges were damaged by floods",
+    ]
+    assert digest.claims_total == 5
+
+
+def test_a_dispute_about_no_group_is_shown_when_the_message_is_full(
+    store: Store, add_document, make_claim
+) -> None:
+    for number in range(4):
+        add_document(make_claim("Police", "accusation", f"The TTP attacked post {number}", (TTP,)))
+    add_document(make_claim("Villagers", "denial", "Nobody attacked post 2"))
+    link(store, "Nobody attacked post 2", "The TTP attacked post 2", "disputes")
+    digest = compose_digest(store, channel_id="C1", window=WINDOW, max_claims=1)
+    assert [c.text for c in digest.contested] == ["Nobody attacked post 2"]
+    assert [c.text for c in digest.contested[0].disputes] == ["The TTP attacked post 2"]
+    assert digest.claims_total == 5
+    # The disputed claim ranks first: of like claims, a contested one is the more telling.
+    assert [c.text for c in digest.claims] == ["The TTP attacked post 2"]
 
 
 @pytest.mark.parametrize(
