@@ -38,8 +38,6 @@ _NO_FACT_PENALTY = 0.6
 _CLAUSE_WORDS = 32
 # A claim's content stands for its sentence when it holds most of the sentence's words.
 _CLAIM_WHOLE_SHARE = 0.8
-# How far (in characters) a figure may stand from a word of the question.
-_FIGURE_REACH = 40
 _CLOSEST_CLAIMS = 3
 _STANCE_VERBS = {
     "accusation": "accuses",
@@ -50,6 +48,12 @@ _STANCE_VERBS = {
     "report": "reports",
     "statement": "says",
 }
+# "who said / claimed / accused ...": the source of a claim answers, not a person it names.
+_ABOUT_SPEAKING = re.compile(
+    r"\b(?:say|says|said|saying|claim\w*|accus\w*|blam\w*|told|tell|report\w*|warn\w*|"
+    r"den(?:y|ies|ied)|condemn\w*|announc\w*|confirm\w*|stat\w*)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r",\s|;\s|\s[-–—]\s|:\s")
 
 
@@ -194,10 +198,25 @@ def _from_passage(
         ).one()
     source = SourceRef(passage.document_id, row.title, row.outlet, row.url)
     claim = _best_claim(claims, passage)
-    fact = _fact(question, passage, claims, actors, vocabulary)
+    speakers = tuple(c.speaker_group for c in claims if c.stance == "responsibility")
+    speaking = bool(_ABOUT_SPEAKING.search(question.text))
+    fact = facts.asked_fact(
+        question,
+        passage.sentence,
+        matched=passage.matched,
+        groups=(*(name for name in speakers if name), *passage.groups),
+        group_spans=passage.group_spans,
+        actors=actors,
+        vocabulary=vocabulary,
+        sources=() if speaking else tuple(c.claimant for c in claims if c.claimant),
+    )
     kind = question.kind
     confidence = passage.coverage
     needs_fact = kind in {"how_many", "where", "when", "which_group"}
+    spoken_by = claim if claim is not None and claim.claimant else None
+    if kind == "who" and fact is None and (spoken_by is None or not speaking):
+        # "which commander was captured?" wants a name, not who reported the capture.
+        return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY)
     if needs_fact and fact is None:
         # "How many?" answered without a figure is no answer: try the next sentence.
         return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY)
@@ -206,8 +225,8 @@ def _from_passage(
         text = _disputed_text(claim)
     elif kind == "source":
         text = _source_text(source, claim)
-    elif kind == "who" and claim is not None and claim.claimant:
-        text = f"{_speaker(claim)}: {clause}"
+    elif kind == "who" and spoken_by is not None and (fact is None or speaking):
+        text = f"{_speaker(spoken_by)}: {clause}"
     elif fact is not None:
         text = f"{fact}. {_capitalised(clause)}"
     else:
@@ -226,87 +245,6 @@ def _best_claim(claims: Sequence[ClaimView], passage: Passage) -> ClaimView | No
         return len(matched & {stem(word) for word in words_of(claim.text)})
 
     return max(claims, key=overlap)
-
-
-def _fact(
-    question: Question,
-    passage: Passage,
-    claims: Sequence[ClaimView],
-    actors: Actors,
-    vocabulary: Vocabulary,
-) -> str | None:
-    """The figure, place, date or group the question asks for, nearest its words."""
-    sentence = passage.sentence
-    kind = question.kind
-    if kind == "which_group":
-        named = {group.name for group in question.groups}
-        speakers = [c.speaker_group for c in claims if c.stance == "responsibility"]
-        others = [name for name in (*speakers, *passage.groups) if name and name not in named]
-        return others[0] if others else None
-    if kind == "how_many":
-        found = facts.figures(sentence)
-        counted = _counted_stems(question, vocabulary)
-        if counted:  # "how many fighters": a figure of fighters (or men, members), not of pagers
-            found = [fact for fact in found if _counts(sentence, fact, counted)]
-    elif kind == "where":
-        found = facts.places(sentence, actors, list(passage.group_spans))
-        asked = {word for word in words_of(question.text)}
-        found = [fact for fact in found if not set(words_of(fact.text)) <= asked]
-    elif kind == "when":
-        found = facts.dates(sentence)
-    else:
-        return None
-    if not found:
-        return None
-    anchors = _anchor_positions(sentence, passage.matched)
-    if not anchors:
-        return found[0].text
-
-    def distance(fact: facts.Fact) -> int:
-        return min(min(abs(fact.start - a), abs(fact.end - a)) for a in anchors)
-
-    nearest = min(found, key=distance)
-    # A figure counts what the question asks about only when it stands by its words
-    # ("6,000 fighters", "killing 14 officers"), not anywhere in a long sentence.
-    if kind == "how_many" and distance(nearest) > _FIGURE_REACH:
-        return None
-    return nearest.text
-
-
-_COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
-_FIGURE_NOUN_REACH = 3  # words between a figure and the noun it counts
-
-
-def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
-    """What "how many X" counts: X's stem and its synonyms; empty when X is no noun."""
-    match = _COUNTED.search(question.text)
-    if match is None:
-        return frozenset()
-    # The first search word after "how many", past group names ("how many TTP fighters").
-    following = words_of(question.text[match.end() :])
-    word = next((word for word in following if word in question.terms), "")
-    if not word:
-        return frozenset()
-    word_stem = stem(word)
-    return frozenset({word_stem, *vocabulary.related(word_stem)})
-
-
-def _counts(sentence: str, fact: facts.Fact, counted: frozenset[str]) -> bool:
-    """Whether a counted noun stands just after the figure ("6,000 fighters") or just
-    before it ("killing 14 officers" counts from "killing")."""
-    after = words_of(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
-    before = words_of(sentence[: fact.start])[-_FIGURE_NOUN_REACH:]
-    return any(stem(word) in counted for word in (*after, *before))
-
-
-def _anchor_positions(sentence: str, matched: Sequence[str]) -> list[int]:
-    """Where in the sentence the question's words stand."""
-    wanted = set(matched)
-    return [
-        match.start()
-        for match in re.finditer(r"[^\W_]+", sentence)
-        if stem(match.group().lower()) in wanted
-    ]
 
 
 def _clause(passage: Passage, fact: str | None, claim: ClaimView | None) -> str:

@@ -149,8 +149,14 @@ def find_passages(
             claim_ids = tuple(claims_at.get((document_id, sentence.start), ()))
             score = (
                 coverage
-                + (_FACT_BONUS if _holds_fact(question, sentence.text, spans, groups, actors,
-                                              claim_ids) else 0.0)
+                + (
+                    _FACT_BONUS
+                    if _holds_fact(
+                        question, sentence.text, matched, spans, groups, actors, vocabulary,
+                        claim_ids,
+                    )
+                    else 0.0
+                )
                 + (_FOCUS_BONUS if document_id in focus_documents else 0.0)
                 + (_CLAIM_BONUS if claim_ids else 0.0)
                 + _DOCUMENT_RANK_BONUS * document_rank.get(document_id, 0.0)
@@ -224,21 +230,24 @@ def _coverage(
 def _holds_fact(
     question: Question,
     sentence: str,
-    group_spans: Sequence[tuple[int, int]],
+    matched: tuple[str, ...],
+    group_spans: tuple[tuple[int, int], ...],
     groups: set[str],
     actors: Actors,
+    vocabulary: Vocabulary,
     claim_ids: Sequence[int],
 ) -> bool:
-    """Whether the sentence holds the kind of fact the question asks for."""
-    kind = question.kind
-    if kind == "how_many":
-        return bool(facts.figures(sentence))
-    if kind == "when":
-        return bool(facts.dates(sentence))
-    if kind == "where":
-        return bool(facts.places(sentence, actors, list(group_spans)))
-    if kind == "which_group":
-        return bool(groups - {group.name for group in question.groups})
-    if kind == "who":
-        return bool(claim_ids)
-    return False
+    """Whether the sentence holds the kind of fact the question asks for, near its words
+    (for "who", a claim's source counts too)."""
+    if question.kind == "who" and claim_ids:
+        return True
+    found = facts.asked_fact(
+        question,
+        sentence,
+        matched=matched,
+        groups=tuple(sorted(groups)),
+        group_spans=group_spans,
+        actors=actors,
+        vocabulary=vocabulary,
+    )
+    return found is not None

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 from digests.extract.actors import Actors
+from digests.qa.question import Question, words_of
+from digests.qa.vocabulary import Vocabulary, stem
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -19,6 +21,7 @@ _NUMBER_WORDS = (
 _FIGURE = re.compile(
     r"(?<![\w.,])(?:(?:about|around|nearly|almost|some|at least|more than|over|up to|roughly|"
     r"approximately|an estimated|as many as|fewer than|less than|only|just)\s+)?"
+    r"(?:(?:US|U\.S\.|A|C)?[$€£]\s?)?"
     r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\b(?:" + _NUMBER_WORDS + r")\b)"
     r"(?:\s*(?:-|–|to|and|or)\s*(?:\d{1,3}(?:,\d{3})+|\d+))?"
     r"(?:\s+(?:million|thousand|hundred))?(?![\w%])",
@@ -50,6 +53,16 @@ _PLACE_AFTER = re.compile(r"\b(?:in|at|near|outside|across|from|into|inside)\s(?
 _NOT_PLACES = re.compile(
     r"^(?:" + _MONTH + r"|" + _WEEKDAY + r"|The|A|An|His|Her|Their|Its|This|That|Mr|Ms|Dr)$"
 )
+
+
+_PERSON = re.compile(
+    r"\b[A-Z][a-z’'-]+(?:\s(?:(?:bin|ibn|al|el|ul|de|van|abu|abd|abdul)[\s-])?[A-Z][a-z’'-]+){1,3}\b"
+)
+_POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
+_COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
+_FIGURE_NOUN_REACH = 3  # words between a figure and the noun it counts
+_REACH = 60  # characters between a place, person or date and a word of the question
+_FACT_KINDS = frozenset({"how_many", "where", "when", "which_group", "who"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +123,110 @@ def places(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
             continue
         kept.append(fact)
     return kept
+
+
+def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) -> list[Fact]:
+    """Names of people: two to four capitalised words ("Mohammad Khurasani", "Hamza bin
+    Laden"), not a state, body, place or group."""
+    taken = [(m.start, m.end) for m in actors.find(sentence)] + list(group_spans)
+    found = []
+    for match in _PERSON.finditer(sentence):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        if _NOT_PLACES.match(match.group().split()[0]):
+            continue
+        found.append(Fact(match.group(), match.start(), match.end()))
+    return found
+
+
+def asked_fact(
+    question: Question,
+    sentence: str,
+    *,
+    matched: tuple[str, ...],
+    groups: tuple[str, ...],
+    group_spans: tuple[tuple[int, int], ...],
+    actors: Actors,
+    vocabulary: Vocabulary,
+    sources: tuple[str, ...] = (),
+) -> str | None:
+    """The figure, place, date, group or person `question` asks for, as `sentence` gives
+    it near the question's words (`matched` stems); None when it gives none. A person
+    who is only the sentence's source (`sources`) is not the one asked about."""
+    kind = question.kind
+    if kind not in _FACT_KINDS:
+        return None
+    asked = set(words_of(question.text))
+    if kind == "which_group":
+        named = {group.name for group in question.groups}
+        others = [name for name in groups if name not in named]
+        return others[0] if others else None
+    spans = list(group_spans)
+    if kind == "how_many":
+        found = figures(sentence)
+        counted = _counted_stems(question, vocabulary)
+        if counted:  # "how many fighters": a figure of fighters (or members), not of pagers
+            found = [fact for fact in found if _counts(sentence, fact, counted)]
+    elif kind == "where":
+        found = [
+            fact
+            for fact in places(sentence, actors, spans)
+            # "Afghanistan's president" is no location; nor is a place the question names.
+            if not _POSSESSIVE_AFTER.match(sentence[fact.end :])
+            and not set(words_of(fact.text)) <= asked
+        ]
+    elif kind == "when":
+        found = dates(sentence)
+    else:  # who
+        found = [
+            fact
+            for fact in people(sentence, actors, spans)
+            if not set(words_of(fact.text)) <= asked
+            and not any(fact.text in source or source in fact.text for source in sources)
+        ]
+    anchors = _anchor_positions(sentence, matched)
+    if not found:
+        return None
+    if not anchors:
+        return found[0].text if kind == "how_many" else None
+
+    def distance(fact: Fact) -> int:
+        return min(min(abs(fact.start - a), abs(fact.end - a)) for a in anchors)
+
+    if kind == "where":
+        # A town or province says where better than a country: "where in Kenya?"
+        near = [fact for fact in found if distance(fact) <= _REACH]
+        specific = [fact for fact in near if fact.text not in actors.countries]
+        return min(specific or near, key=distance).text if near else None
+    nearest = min(found, key=distance)
+    return nearest.text if kind == "how_many" or distance(nearest) <= _REACH else None
+
+
+def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
+    """What "how many X" counts: X's stem and its synonyms; empty when X is no noun."""
+    match = _COUNTED.search(question.text)
+    if match is None:
+        return frozenset()
+    # The first two search words after "how many", past group names ("how many TTP
+    # fighters", "how many bus passengers").
+    following = [word for word in words_of(question.text[match.end() :]) if word in question.terms]
+    stems = {stem(word) for word in following[:2]}
+    return frozenset(stems.union(*(vocabulary.related(word_stem) for word_stem in stems)))
+
+
+def _counts(sentence: str, fact: Fact, counted: frozenset[str]) -> bool:
+    """Whether a counted noun stands just after the figure ("6,000 fighters") or just
+    before it ("killing 14 officers" counts from "killing")."""
+    after = words_of(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
+    before = words_of(sentence[: fact.start])[-_FIGURE_NOUN_REACH:]
+    return any(stem(word) in counted for word in (*after, *before))
+
+
+def _anchor_positions(sentence: str, matched: tuple[str, ...]) -> list[int]:
+    """Where in the sentence the question's words stand."""
+    wanted = set(matched)
+    return [
+        match.start()
+        for match in re.finditer(r"[^\W_]+", sentence)
+        if stem(match.group().lower()) in wanted
+    ]

@@ -43,8 +43,9 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         r"organi[sz]ation|insurgents?|rebels?|jihadists?)\b|"
                         r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"
                         r"\bwho (?:claimed|carried|did|attacked|kidnapped|killed|launched)\b"),
-        ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:official|spokes\w*|minister|person|"
-                r"leader|commander|army|military|government|country)\b"),
+        ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what)(?: [\w-]+){0,3} (?:official|"
+                r"spokes\w*|minister|person|leader|commander|chief|chairman|president|guy|man|"
+                r"woman|cleric|emir|founder|militant|figure|general|head)\b"),
     )
 )
 # Words pointing back at the thread: "who said that?", "is this disputed?", "they".
