@@ -30,6 +30,8 @@ from digests.store.engine import Store
 from digests.store.groups import GroupRecord, all_groups
 from digests.store.models import Document
 
+# How many of the best sentences are read for an answer.
+_PASSAGES_TRIED = 5
 # Below this confidence sitrep says it does not know and offers the closest claims.
 MIN_CONFIDENCE = 0.55
 # What a missing fact of the kind asked for costs ("how many?" and no figure).
@@ -132,11 +134,17 @@ def answer_question(
         actors=actors,
         focus_documents=thread.document_ids,
     )
-    for passage in passages[:5]:
-        answer = _from_passage(store, question, passage, actors, vocabulary)
-        if answer.text is not None and answer.confidence >= MIN_CONFIDENCE:
+    fallback: Answer | None = None
+    for passage in passages[:_PASSAGES_TRIED]:
+        answer, has_fact = _from_passage(store, question, passage, actors, vocabulary)
+        if answer.text is None or answer.confidence < MIN_CONFIDENCE:
+            continue
+        if has_fact:
             return answer
-    return _unsure(store, question)
+        # "Is it disputed?": a sentence saying nothing of a dispute answers only when no
+        # close runner-up has the denial.
+        fallback = fallback or answer
+    return fallback or _unsure(store, question)
 
 
 def _referred_claim(question: Question, thread: ThreadClaims) -> ClaimView | None:
@@ -187,8 +195,9 @@ def _more_on(store: Store, question: Question) -> Answer:
 
 def _from_passage(
     store: Store, question: Question, passage: Passage, actors: Actors, vocabulary: Vocabulary
-) -> Answer:
-    """The answer one sentence gives, with how sure sitrep is of it."""
+) -> tuple[Answer, bool]:
+    """The answer one sentence gives, with how sure sitrep is of it, and whether the
+    sentence holds the kind of fact asked for."""
     with store.session() as session:
         claims = load_claim_views(session, passage.claim_ids)
         row = session.execute(
@@ -216,13 +225,13 @@ def _from_passage(
     spoken_by = claim if claim is not None and claim.claimant else None
     if kind == "who" and fact is None and (spoken_by is None or not speaking):
         # "which commander was captured?" wants a name, not who reported the capture.
-        return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY)
+        return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY), False
     if needs_fact and fact is None:
         # "How many?" answered without a figure is no answer: try the next sentence.
-        return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY)
+        return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY), False
     clause = _clause(passage, fact, claim)
-    if kind == "disputed" and claim is not None:
-        text = _disputed_text(claim)
+    if kind == "disputed":
+        text = _disputed_passage_text(claim, fact, clause)
     elif kind == "source":
         text = _source_text(source, claim)
     elif kind == "who" and spoken_by is not None and (fact is None or speaking):
@@ -232,7 +241,8 @@ def _from_passage(
     else:
         text = _capitalised(clause)
     citation = _citation(source, passage.sentence, claim.claimant if claim else "")
-    return Answer(question.text, kind, text, min(confidence, 1.0), (citation,), claim=claim)
+    answer = Answer(question.text, kind, text, min(confidence, 1.0), (citation,), claim=claim)
+    return answer, fact is not None
 
 
 def _best_claim(claims: Sequence[ClaimView], passage: Passage) -> ClaimView | None:
@@ -289,6 +299,7 @@ def _clause(passage: Passage, fact: str | None, claim: ClaimView | None) -> str:
 
 
 def _words_limit(text: str) -> str:
+    text = text.rstrip(" .")
     words = text.split()
     if len(words) <= _CLAUSE_WORDS + 8:
         return text
@@ -311,6 +322,17 @@ def _claim_sentence(claim: ClaimView) -> str:
     return f"{_speaker(claim)} {verb}: {_words_limit(claim.text)}."
 
 
+def _disputed_passage_text(claim: ClaimView | None, dispute_word: str | None, clause: str) -> str:
+    """Is it disputed, from one sentence: its claim's links or stance, else its own words."""
+    if claim is not None and (claim.disputed_by or claim.disputes or claim.stance == "denial"):
+        return _disputed_text(claim)
+    if dispute_word is not None:
+        return f"Disputed: {clause}."
+    if claim is not None:
+        return _disputed_text(claim)
+    return f"No stored document disputes it. {_capitalised(clause)}."
+
+
 def _disputed_text(claim: ClaimView) -> str:
     """Whether a claim is disputed and by whom; or what it disputes, when it is the denial."""
     parts: list[str] = []
@@ -326,7 +348,7 @@ def _disputed_text(claim: ClaimView) -> str:
             f"{_words_limit(claim.text)}."
         )
     if claim.stance == "denial" and not claim.disputes:
-        parts.append(f"Yes, denied: {_claim_sentence(claim)}")
+        parts.append(f"Yes, denied: {_speaker(claim)}: {_words_limit(claim.text)}.")
     if not parts:
         parts.append(f"No stored document disputes it. {_claim_sentence(claim)}")
     elif claim.corroborated_by:

@@ -62,7 +62,7 @@ _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 _COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
 _FIGURE_NOUN_REACH = 3  # words between a figure and the noun it counts
 _REACH = 60  # characters between a place, person or date and a word of the question
-_FACT_KINDS = frozenset({"how_many", "where", "when", "which_group", "who"})
+_FACT_KINDS = frozenset({"how_many", "where", "when", "which_group", "who", "disputed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +157,16 @@ def asked_fact(
     if kind not in _FACT_KINDS:
         return None
     asked = set(words_of(question.text))
+    if kind == "disputed":
+        # The word by which the sentence disputes something: "denied", "baseless".
+        return next(
+            (
+                match.group()
+                for match in re.finditer(r"[^\W_]+", sentence)
+                if stem(match.group().lower()) in vocabulary.dispute_stems
+            ),
+            None,
+        )
     if kind == "which_group":
         named = {group.name for group in question.groups}
         others = [name for name in groups if name not in named]

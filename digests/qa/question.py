@@ -34,7 +34,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                    r"\b(?:reported|according) (?:by|to) (?:who|whom)\b|\bcitation\b|\blink\b"),
         ("disputed", r"\bdisput|\bdeny\b|\bdenie[sd]\b|\bdenial\b|\b(?:is|was) (?:that|it|this)"
                      r" (?:true|right|correct|confirmed)\b|\bcontest|\brefute|\breject|"
-                     r"\bpush(?:ed)? back\b|\bpushback\b|\bconfirm"),
+                     r"\bpush(?:ed)? back\b|\bpushback\b|\bconfirm|\badmit|\baccept|"
+                     r"\bown(?:ed)? up\b|\backnowledg|\bcredible\b|\breally\b|\bagree"),
         ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what) (?:city|town|province|country|place|region|"

@@ -38,6 +38,7 @@ class Vocabulary:
 
     stop_words: frozenset[str]
     synonyms: Mapping[str, frozenset[str]]
+    dispute_stems: frozenset[str] = frozenset()  # "denied", "baseless", ... as stems
 
     def related(self, word_stem: str) -> frozenset[str]:
         """Stems close in meaning to `word_stem`, without it."""
@@ -57,9 +58,11 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
         stems = {stem(word.lower()) for word in _words(words, f"{filename}: synonyms #{number}")}
         for word_stem in stems:
             synonyms.setdefault(word_stem, set()).update(stems - {word_stem})
+    disputes = _words(data.get("dispute_words", []), f"{filename}: dispute_words")
     return Vocabulary(
         stop_words=frozenset(word.lower() for word in stop_words),
         synonyms={key: frozenset(values) for key, values in synonyms.items()},
+        dispute_stems=frozenset(stem(word.lower()) for word in disputes),
     )
 
 
