@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from sqlalchemy import select
 
@@ -33,17 +34,19 @@ _DOCUMENT_POOL = 12
 _CLAIM_POOL = 20
 # What a synonym of a question's word is worth, against the word itself.
 _SYNONYM_CREDIT = 0.8
-# A group named in the question weighs like a fairly rare word; mentioned only in the
+# A group named in the question weighs like a rare word; mentioned only in the
 # sentence before, it counts half (the sentence may say "the group" or "they").
-_GROUP_WEIGHT = 3.0
+_GROUP_WEIGHT = 4.5
 _PREVIOUS_SENTENCE_CREDIT = 0.5
 # How much of a passage's coverage is the sentence's own; the rest is its document's.
 _SENTENCE_SHARE = 0.5
 # Bonuses added to the share of the question a sentence covers.
-_FACT_BONUS = 0.15  # holds the kind of fact asked for
+_FACT_BONUS = 0.05  # holds the kind of fact asked for
 _FOCUS_BONUS = 0.1  # from a document the thread is about
 _CLAIM_BONUS = 0.05  # carries an attributed claim
 _DOCUMENT_RANK_BONUS = 0.1  # the best full-text match among the documents
+_PHRASE_BONUS = 0.06  # for each two words of the question standing together in it
+_MAX_PHRASES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class _Weights:
     terms: dict[str, float]  # question stem -> weight
     related: dict[str, frozenset[str]]  # question stem -> synonym stems
     total: float
+    phrases: frozenset[tuple[str, str]]  # stems of the question's neighbouring search words
 
 
 def find_passages(
@@ -160,6 +164,7 @@ def find_passages(
                 + (_FOCUS_BONUS if document_id in focus_documents else 0.0)
                 + (_CLAIM_BONUS if claim_ids else 0.0)
                 + _DOCUMENT_RANK_BONUS * document_rank.get(document_id, 0.0)
+                + _PHRASE_BONUS * min(_phrases(sentence.text, weights.phrases), _MAX_PHRASES)
             )
             passages.append(
                 Passage(
@@ -196,7 +201,17 @@ def _weights(store: Store, question: Question, vocabulary: Vocabulary) -> _Weigh
         terms[term_stem] = max(terms.get(term_stem, 0.0), weight, 0.1)
         related[term_stem] = vocabulary.related(term_stem)
     total = sum(terms.values()) + _GROUP_WEIGHT * len(question.groups)
-    return _Weights(terms=terms, related=related, total=total)
+    stems = [stem(term) for term in question.terms]
+    phrases = frozenset(pairwise(stems))
+    return _Weights(terms=terms, related=related, total=total, phrases=phrases)
+
+
+def _phrases(sentence: str, phrases: frozenset[tuple[str, str]]) -> int:
+    """How many of the question's word pairs stand together in the sentence."""
+    if not phrases:
+        return 0
+    stems = [stem(word) for word in words_of(sentence)]
+    return len(phrases & set(pairwise(stems)))
 
 
 def _coverage(
