@@ -53,7 +53,8 @@ _STANCE_VERBS = {
 # "who said / claimed / accused ...": the source of a claim answers, not a person it names.
 _ABOUT_SPEAKING = re.compile(
     r"\b(?:say|says|said|saying|claim\w*|accus\w*|blam\w*|told|tell|report\w*|warn\w*|"
-    r"den(?:y|ies|ied)|condemn\w*|announc\w*|confirm\w*|stat\w*)\b",
+    r"den(?:y|ies|ied)|condemn\w*|announc\w*|confirm\w*|stat\w*|gave|give|figure|"
+    r"estimate\w*|brief\w*|spoke\w*|spokes\w*)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r",\s|;\s|\s[-–—]\s|:\s")
@@ -217,7 +218,7 @@ def _from_passage(
         group_spans=passage.group_spans,
         actors=actors,
         vocabulary=vocabulary,
-        sources=() if speaking else tuple(c.claimant for c in claims if c.claimant),
+        sources=() if speaking else _other_sources(claims, passage.matched, vocabulary),
     )
     kind = question.kind
     confidence = passage.coverage
@@ -232,6 +233,8 @@ def _from_passage(
     clause = _clause(passage, fact, claim)
     if kind == "disputed":
         text = _disputed_passage_text(claim, fact, clause)
+    elif kind == "source" and fact is not None:
+        text = f"{fact}. {_capitalised(clause)}"
     elif kind == "source":
         text = _source_text(source, claim)
     elif kind == "who" and spoken_by is not None and (fact is None or speaking):
@@ -243,6 +246,21 @@ def _from_passage(
     citation = _citation(source, passage.sentence, claim.claimant if claim else "")
     answer = Answer(question.text, kind, text, min(confidence, 1.0), (citation,), claim=claim)
     return answer, fact is not None
+
+
+def _other_sources(
+    claims: Sequence[ClaimView], matched: tuple[str, ...], vocabulary: Vocabulary
+) -> tuple[str, ...]:
+    """The sources of the sentence's claims, unless the question describes them ("the NIA
+    spokesperson" is the source "NIA spokesman Alok Mittal")."""
+    wanted = set(matched).union(*(vocabulary.related(word_stem) for word_stem in matched))
+    return tuple(
+        claim.claimant
+        for claim in claims
+        if claim.claimant
+        and not wanted
+        & {stem(word) for word in words_of(f"{claim.claimant_role} {claim.claimant_org}")}
+    )
 
 
 def _best_claim(claims: Sequence[ClaimView], passage: Passage) -> ClaimView | None:
@@ -342,8 +360,9 @@ def _disputed_text(claim: ClaimView) -> str:
             f"{_words_limit(other.text)}."
         )
     for other in claim.disputes[:2]:
+        verb = claim.cue or _STANCE_VERBS.get(claim.stance, "says")
         parts.append(
-            f"Yes, disputed: {_speaker(claim)} {_STANCE_VERBS.get(claim.stance, 'says')} "
+            f"Yes, disputed: {_speaker(claim)} {verb} "
             f"{other.claimant or 'an unnamed source'}'s {other.stance}: "
             f"{_words_limit(claim.text)}."
         )

@@ -60,9 +60,12 @@ _PERSON = re.compile(
 )
 _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 _COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
-_FIGURE_NOUN_REACH = 3  # words between a figure and the noun it counts
-_REACH = 60  # characters between a place, person or date and a word of the question
-_FACT_KINDS = frozenset({"how_many", "where", "when", "which_group", "who", "disputed"})
+_FIGURE_NOUN_REACH = 5  # words between a figure and the noun it counts
+_REACH = 60  # characters between a person or date and a word of the question
+_PLACE_REACH = 120  # a place often ends the sentence: "... beheaded a couple ... in Sumisip town"
+_FACT_KINDS = frozenset(
+    {"how_many", "where", "when", "which_group", "who", "disputed", "source"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,10 @@ def asked_fact(
             ),
             None,
         )
+    if kind == "source":
+        # An outlet the sentence names ("the Washington Post has spoken to ...").
+        outlets = [m for m in actors.find(sentence) if m.kind == "media"]
+        return outlets[0].surface if outlets else None
     if kind == "which_group":
         named = {group.name for group in question.groups}
         others = [name for name in groups if name not in named]
@@ -205,7 +212,7 @@ def asked_fact(
 
     if kind == "where":
         # A town or province says where better than a country: "where in Kenya?"
-        near = [fact for fact in found if distance(fact) <= _REACH]
+        near = [fact for fact in found if distance(fact) <= _PLACE_REACH]
         specific = [fact for fact in near if fact.text not in actors.countries]
         return min(specific or near, key=distance).text if near else None
     nearest = min(found, key=distance)
