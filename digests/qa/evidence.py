@@ -131,6 +131,7 @@ def find_passages(
         document_groups = {name for _, _, name in mentions.get(document_id, ())}
         document_coverage, _ = _coverage(text, document_groups, set(), named, weights)
         previous_groups: set[str] = set()
+        previous_matched: tuple[str, ...] = ()
         for sentence in split_sentences(text):
             inside = [
                 (start - sentence.start, end - sentence.start, name)
@@ -139,9 +140,10 @@ def find_passages(
             ]
             groups = {name for _, _, name in inside}
             sentence_coverage, matched = _coverage(
-                sentence.text, groups, previous_groups, named, weights
+                sentence.text, groups, previous_groups, named, weights, previous_matched
             )
             previous_groups = groups
+            previous_matched = matched
             if sentence_coverage <= 0:
                 continue
             # A sentence answers in its document's context: "the raid" is the Turbat raid
@@ -220,8 +222,11 @@ def _coverage(
     previous_groups: set[str],
     named: set[str],
     weights: _Weights,
+    previous_matched: tuple[str, ...] = (),
 ) -> tuple[float, tuple[str, ...]]:
-    """The share of the question's weight `sentence` holds, and the words it holds."""
+    """The share of the question's weight `sentence` holds, and the words it holds. Words
+    the sentence before holds count in part: "It will be led by ..." follows the sentence
+    naming the team it is about."""
     if weights.total <= 0:
         return 0.0, ()
     stems = {stem(word) for word in words_of(sentence)}
@@ -234,6 +239,8 @@ def _coverage(
         elif weights.related[term_stem] & stems:
             held += weight * _SYNONYM_CREDIT
             matched.append(term_stem)
+        elif term_stem in previous_matched:
+            held += weight * _PREVIOUS_SENTENCE_CREDIT
     for name in named:
         if name in groups:
             held += _GROUP_WEIGHT
