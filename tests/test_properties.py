@@ -4,6 +4,7 @@ or a result, never a crash, and escapes what it shows."""
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +13,13 @@ from hypothesis import strategies as st
 from digests.commands import CommandError, parse_digest, parse_lookup
 from digests.compose import WindowError, parse_since
 from digests.documents import LoadedDocument, LoadFailure, load_sources, normalise_text
+from digests.extract.watchlist import load_watchlist
+from digests.qa.question import read_question
+from digests.qa.vocabulary import load_vocabulary
 from digests.render import escape_mrkdwn
+from digests.resources import config_dir
 from digests.schedules import ScheduleError, check_timezone, parse_when
+from digests.store.groups import GroupRecord
 
 texts = st.text(max_size=300)
 quick = settings(
@@ -126,3 +132,23 @@ def test_json_lines_of_any_shape_are_loaded_or_reported(
     for result in results:
         if isinstance(result, LoadFailure):
             assert result.location.startswith("line ") or result.reason == "empty file"
+
+
+QUESTION_WORDS = st.sampled_from(
+    ["who", "how many", "where", "when", "is that disputed", "source?", "the second one",
+     "TTP", "BLA's", "al shabab", "<!channel>", "\u202e", "6,000", "", "?", "Kandahar"]
+)
+
+
+@cache
+def _watchlist_groups() -> list[GroupRecord]:
+    watchlist = load_watchlist(config_dir() / "groups.yaml")
+    return [GroupRecord(1, e.name, e.short, e.kind, e.aliases, True) for e in watchlist.groups]
+
+
+@quick
+@given(st.lists(st.one_of(QUESTION_WORDS, texts), max_size=6).map(" ".join))
+def test_any_question_is_read_without_a_crash(text: str) -> None:
+    question = read_question(text, _watchlist_groups(), load_vocabulary(config_dir()))
+    assert question.text == " ".join(text.split())
+    assert all(term == term.lower() and term.strip() for term in question.terms)
