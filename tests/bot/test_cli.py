@@ -284,3 +284,36 @@ def test_ask_in_a_thread_that_does_not_exist(sitrep) -> None:
     code, _, err = sitrep("ask", "who said that?", "--thread", "99")
     assert code == 2
     assert "no digest run 99; `sitrep runs` lists them" in err
+
+
+def test_ask_in_a_digest_thread_means_its_claims(
+    sitrep, tmp_path: Path, isolated_environment: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from digests.messages import RenderedDigest, SlackMessage
+    from digests.store.engine import open_store
+    from digests.store.runs import claim_run, record_posted
+
+    (tmp_path / "a.txt").write_text(SEED_LIKE)
+    sitrep("ingest", str(tmp_path))
+    now = datetime.now(UTC)
+    store = open_store(f"sqlite:///{isolated_environment / 'sitrep.db'}")
+    claimed = claim_run(
+        store, "T0LOCAL", "C0LOCAL", "manual:1", trigger="manual",
+        window_start=now - timedelta(hours=1), window_end=now + timedelta(minutes=1),
+        message=RenderedDigest(main=SlackMessage(text="digest")),
+    )
+    assert claimed is not None
+    run = claimed.run
+    record_posted(store, run.id, "1900000000.000001")
+    store.close()
+    code, out, _ = sitrep("ask", "who said that?", "--thread", str(run.id), "--json")
+    assert code == 0
+    answer = json.loads(out)
+    # "that" is the digest's first claim: the Taliban dismissing the claims as propaganda.
+    assert answer["answer"].startswith("Taliban")
+    assert "propaganda" in answer["answer"]
+    code, out, _ = sitrep("ask", "is that disputed?", "--thread", str(run.id))
+    assert code == 0
+    assert out.startswith("💡 Yes, denied: Taliban (Afghan Taliban): dismissed the claims")
