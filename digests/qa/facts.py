@@ -16,7 +16,7 @@ from digests.qa.vocabulary import Vocabulary, stem
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    "eighty|ninety|hundred|a hundred|a dozen|dozens|scores|hundreds|thousands|a few|several"
+    "eighty|ninety|hundred|a hundred|a dozen|dozens|scores|hundreds|thousands"
 )
 _FIGURE = re.compile(
     r"(?<![\w.,])(?:(?:about|around|nearly|almost|some|at least|more than|over|up to|roughly|"
