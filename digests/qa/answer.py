@@ -32,6 +32,8 @@ from digests.store.models import Document
 
 # How many of the best sentences are read for an answer.
 _PASSAGES_TRIED = 5
+# A question is a sentence or two; a longer text is refused with a message, not read.
+MAX_QUESTION_CHARS = 1000
 # Below this confidence sitrep says it does not know and offers the closest claims.
 MIN_CONFIDENCE = 0.55
 # What a missing fact of the kind asked for costs ("how many?" and no figure).
@@ -92,6 +94,7 @@ class Answer:
     claim: ClaimView | None = None  # the claim the answer rests on, with its links
     closest: tuple[ClaimView, ...] = ()  # offered when the answer is None
     empty_question: bool = False  # nothing to search for, and nothing in the thread
+    too_long: bool = False  # longer than MAX_QUESTION_CHARS: refused, not read
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -119,6 +122,8 @@ def answer_question(
     groups: Sequence[GroupRecord] | None = None,
 ) -> Answer:
     """The answer to `text`, asked in a thread showing `thread` (or outside any)."""
+    if len(text) > MAX_QUESTION_CHARS:
+        return Answer(" ".join(text[:200].split()), "what", None, 0.0, too_long=True)
     question = read_question(text, all_groups(store) if groups is None else groups, vocabulary)
     thread = thread or ThreadClaims()
     referred = _referred_claim(question, thread)

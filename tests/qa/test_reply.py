@@ -46,3 +46,20 @@ def test_a_huge_sentence_stays_within_slack_s_limits() -> None:
     assert len(message.text) <= MAX_TEXT_CHARS
     assert all(len(block["text"]["text"]) <= MAX_SECTION_CHARS for block in message.blocks)
     assert len(message.blocks) <= 50
+
+
+def test_an_oversized_question_is_refused_with_the_limit() -> None:
+    from digests.qa.answer import answer_question
+    from digests.qa.vocabulary import load_vocabulary
+    from digests.resources import config_dir
+
+    # Refused before the store is read: no store is needed to say so.
+    answer = answer_question(
+        None,  # type: ignore[arg-type]
+        "who said it? " * 200,
+        vocabulary=load_vocabulary(config_dir()),
+        actors=None,  # type: ignore[arg-type]
+    )
+    assert answer.too_long and answer.text is None
+    shown = render_answer(answer, make_environment()).text
+    assert "too long for a question (over 1,000 characters)" in shown
