@@ -48,8 +48,11 @@ _ON_TIME_SLACK = timedelta(seconds=60)
 _log = logging.getLogger(__name__)
 
 
+_DIGEST_JOB_PREFIX = "digest:"
+
+
 def job_id(team_id: str, channel_id: str) -> str:
-    return f"digest:{team_id}:{channel_id}"
+    return f"{_DIGEST_JOB_PREFIX}{team_id}:{channel_id}"
 
 
 def utc_now() -> datetime:
@@ -171,8 +174,8 @@ class DigestScheduler:
         """The channels' digest jobs, by team and channel."""
         found = []
         for job in self._scheduler.get_jobs():
-            if job.id == REFRESH_JOB_ID:
-                continue
+            if not job.id.startswith(_DIGEST_JOB_PREFIX):
+                continue  # the refresh, or a job another part of sitrep added (recovery)
             team_id, channel_id, cron, timezone = job.args
             found.append(ScheduledJob(team_id, channel_id, cron, timezone, _next_run_time(job)))
         return sorted(found, key=lambda job: (job.team_id, job.channel_id))

@@ -165,6 +165,10 @@ class SlackStandIn:
     `token=None` accepts any bearer token. `channels=None` accepts any channel id;
     with a list, other channels answer `channel_not_found` as Slack does.
     `first_ts` fixes the first message's ts (seconds); by default ts follow the clock.
+    `port` is the port to listen on; 0 (the default) takes any free one each time it
+    starts. With a fixed port, stop() and start() again make Slack refuse connections for
+    a while and then answer at the same base URL (known while stopped too), with
+    everything it held kept.
     """
 
     def __init__(
@@ -178,7 +182,10 @@ class SlackStandIn:
         bot_user_id: str = "U0SITREP",
         bot_id: str = "B0SITREP",
         first_ts: float | None = None,
+        port: int = 0,
     ) -> None:
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port must be 0 (any free port) or a port number, not {port}")
         self.token = token
         self.team_id = team_id
         self.team_name = team_name
@@ -193,6 +200,7 @@ class SlackStandIn:
         if first_ts is not None:
             self._state.last_ts_us = round(first_ts * 1_000_000) - 100
         self._stopping = threading.Event()
+        self._port = port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -201,7 +209,7 @@ class SlackStandIn:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        server = _Server((_HOST, 0), _Handler)
+        server = _Server((_HOST, self._port), _Handler)
         server.stand_in = self
         self._server = server
         self._stopping.clear()
@@ -234,11 +242,18 @@ class SlackStandIn:
         self.stop()
 
     @property
+    def port(self) -> int:
+        """The port the stand-in listens on (on 127.0.0.1); a fixed one also while stopped."""
+        if self._server is not None:
+            return int(self._server.server_address[1])
+        if self._port:
+            return self._port
+        raise RuntimeError("the Slack stand-in is not running; use it in a `with` block")
+
+    @property
     def base_url(self) -> str:
         """The Web API base URL, for WebClient(base_url=...) or SLACK_API_BASE_URL."""
-        if self._server is None:
-            raise RuntimeError("the Slack stand-in is not running; use it in a `with` block")
-        return f"http://{_HOST}:{self._server.server_address[1]}/api/"
+        return f"http://{_HOST}:{self.port}/api/"
 
     def response_url(self, name: str = "command") -> str:
         """A response_url to put in a slash command or action payload; what the app sends

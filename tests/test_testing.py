@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.client import RemoteDisconnected
 from typing import Any
+from urllib.error import URLError
 
 import pytest
 from slack_sdk import WebClient
@@ -302,3 +304,39 @@ def test_many_threads_get_distinct_increasing_ts(slack: SlackStandIn) -> None:
     assert len(set(results)) == 80
     stored = [m.ts for m in slack.posted(CHANNEL)]
     assert stored == sorted(stored, key=float) and len(stored) == 80
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_fixed_port_refuses_connections_while_stopped_then_answers_again() -> None:
+    port = _free_port()
+    slack = SlackStandIn(channels=[CHANNEL], port=port)
+    assert slack.base_url == f"http://127.0.0.1:{port}/api/"  # known before it starts
+    with slack:
+        assert slack.port == port
+        client = raw_client(slack)
+        before = client.chat_postMessage(channel=CHANNEL, text="before")["ts"]
+        slack.stop()
+        assert slack.base_url == f"http://127.0.0.1:{port}/api/"
+        with pytest.raises(URLError) as refused:
+            client.chat_postMessage(channel=CHANNEL, text="while stopped")
+        assert isinstance(refused.value.reason, ConnectionRefusedError)
+        slack.start()
+        after = client.chat_postMessage(channel=CHANNEL, text="after")["ts"]
+        assert float(after) > float(before)
+        history = client.conversations_history(channel=CHANNEL)["messages"]
+        assert [m["text"] for m in history] == ["after", "before"]  # kept across the stop
+    assert [call.answer for call in slack.calls_to("chat.postMessage")] == ["ok", "ok"]
+
+
+def test_port_zero_takes_any_free_port_and_bad_ports_are_refused() -> None:
+    with SlackStandIn() as slack:
+        assert slack.port > 0 and slack.base_url == f"http://127.0.0.1:{slack.port}/api/"
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = slack.port
+    with pytest.raises(ValueError, match="port"):
+        SlackStandIn(port=70000)

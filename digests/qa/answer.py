@@ -36,8 +36,6 @@ _PASSAGES_TRIED = 5
 MAX_QUESTION_CHARS = 1000
 # Below this confidence sitrep says it does not know and offers the closest claims.
 MIN_CONFIDENCE = 0.55
-# What a missing fact of the kind asked for costs ("how many?" and no figure).
-_NO_FACT_PENALTY = 0.6
 # A clause quoted in the answer is kept to about this many words.
 _CLAUSE_WORDS = 32
 # A claim's content stands for its sentence when it holds most of the sentence's words.
@@ -229,12 +227,10 @@ def _from_passage(
     confidence = passage.coverage
     needs_fact = kind in {"how_many", "where", "when", "which_group"}
     spoken_by = claim if claim is not None and claim.claimant else None
-    if kind == "who" and fact is None and (spoken_by is None or not speaking):
-        # "which commander was captured?" wants a name, not who reported the capture.
-        return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY), False
-    if needs_fact and fact is None:
-        # "How many?" answered without a figure is no answer: try the next sentence.
-        return Answer(question.text, kind, None, confidence * _NO_FACT_PENALTY), False
+    # "How many?" answered without a figure is no answer, nor "which commander was
+    # captured?" with who reported the capture: the next sentence is tried instead.
+    if fact is None and (needs_fact or (kind == "who" and (spoken_by is None or not speaking))):
+        return Answer(question.text, kind, None, 0.0), False
     clause = _clause(passage, fact, claim)
     if kind == "disputed":
         text = _disputed_passage_text(claim, fact, clause)

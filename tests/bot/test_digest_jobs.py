@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import bot.cli
-from bot.digest_jobs import manual_period, scheduled_digests
+from bot.digest_jobs import manual_period, scheduled_digests, start_clock
 from bot.slack_client import make_web_client
 from digests.schedules import period_key
 from digests.settings import load_settings
@@ -134,3 +134,20 @@ def test_manual_periods_are_per_minute() -> None:
     at = datetime(2026, 11, 29, 8, 15, 42, tzinfo=UTC)
     assert manual_period(at) == manual_period(at.replace(second=3))
     assert manual_period(at) != manual_period(at + timedelta(minutes=1))
+
+
+def test_the_clock_lists_its_channels_beside_its_recovery_job(
+    sitrep, slack: SlackStandIn, ingested: None
+) -> None:
+    settings = load_settings()
+    store = open_store(settings.store_url)
+    add_or_update_schedule(store, "T0LOCAL", "C0DESK", "0 9 * * *", "UTC")
+    scheduler = start_clock(store, settings, make_web_client(settings))
+    try:
+        # The recovery pass runs in the same scheduler and is no channel's job.
+        assert [(job.team_id, job.channel_id) for job in scheduler.jobs()] == [
+            ("T0LOCAL", "C0DESK")
+        ]
+    finally:
+        scheduler.shutdown(wait=False)
+        store.close()
