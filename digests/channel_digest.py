@@ -18,7 +18,7 @@ from digests.messages import RenderedDigest
 from digests.render import make_environment, render_digest, render_nothing_new
 from digests.settings import Settings
 from digests.store.engine import Store
-from digests.store.runs import latest_posted_run
+from digests.store.runs import covered_until
 from digests.store.schedules import get_schedule
 
 DEFAULT_TEMPLATE = "digest"
@@ -49,10 +49,11 @@ def template_environment(settings: Settings, template: str = DEFAULT_TEMPLATE) -
 def window_for(
     store: Store, settings: Settings, *, team_id: str, channel_id: str | None, now: datetime
 ) -> Window:
-    """Since the channel's last posted digest, or the first window's length before now."""
-    last = latest_posted_run(store, team_id, channel_id) if channel_id else None
-    if last is not None and last.window_end is not None and last.window_end < now:
-        return Window(last.window_end, now)
+    """Since the channel's last digest (posted, or kept to be posted), or the first
+    window's length before now."""
+    covered = covered_until(store, team_id, channel_id) if channel_id else None
+    if covered is not None and covered < now:
+        return Window(covered, now)
     return Window(now - timedelta(hours=settings.digest_first_window_hours), now)
 
 

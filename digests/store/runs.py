@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, Update, or_, select, update
+from sqlalchemy import Select, Update, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from digests.messages import RenderedDigest
@@ -255,6 +255,21 @@ def find_run_by_ts(store: Store, channel_id: str, ts: str) -> RunRecord | None:
             select(DigestRun).where(DigestRun.channel_id == channel_id, DigestRun.ts == ts)
         )
         return None if row is None else _record(row)
+
+
+def covered_until(store: Store, team_id: str, channel_id: str) -> datetime | None:
+    """Where the channel's digests so far end: the latest window of a run posted or still
+    to be posted. A digest kept for later (Slack was down) counts, so the next one does not
+    repeat it; a failed one does not, so its documents come again until it is re-sent."""
+    with store.session() as session:
+        end = session.scalar(
+            select(func.max(DigestRun.window_end)).where(
+                DigestRun.team_id == team_id,
+                DigestRun.channel_id == channel_id,
+                DigestRun.status.in_((*UNFINISHED, POSTED)),
+            )
+        )
+    return _optional_utc(end)
 
 
 def latest_posted_run(store: Store, team_id: str, channel_id: str) -> RunRecord | None:

@@ -151,3 +151,26 @@ def test_the_clock_lists_its_channels_beside_its_recovery_job(
     finally:
         scheduler.shutdown(wait=False)
         store.close()
+
+
+def test_a_digest_kept_through_an_outage_is_not_repeated_by_the_next_one(
+    sitrep, slack: SlackStandIn, ingested: None
+) -> None:
+    settings = load_settings()
+    store = open_store(settings.store_url)
+    try:
+        add_or_update_schedule(store, "T0LOCAL", "C0DESK", "0 9 * * *", "UTC")
+        spec = get_schedule(store, "T0LOCAL", "C0DESK")
+        assert spec is not None
+        run = scheduled_digests(store, settings, make_web_client(settings))
+        first = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        slack.fail_next("chat.postMessage", status=500, times=2)  # SITREP_SLACK_MAX_ATTEMPTS
+        run(spec, first)
+        assert slack.top_level("C0DESK") == []
+        [kept] = recent_runs(store)
+        assert kept.status in ("pending", "posting")  # kept to be posted when Slack answers
+        # The next scheduled time: nothing arrived since the kept digest, so nothing new.
+        run(spec, first + timedelta(minutes=1))
+        assert [r.period for r in recent_runs(store)] == [kept.period]
+    finally:
+        store.close()

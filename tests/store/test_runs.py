@@ -17,6 +17,7 @@ from digests.store.runs import (
     POSTING,
     ClaimedRun,
     claim_run,
+    covered_until,
     find_run_by_ts,
     get_run,
     get_run_by_key,
@@ -259,6 +260,21 @@ def test_find_by_ts_and_latest_posted(store: Store) -> None:
     latest = latest_posted_run(store, "T1", "C1")
     assert latest is not None and latest.period == "2026-03-02"
     assert latest_posted_run(store, "T1", "C9") is None
+
+
+def test_digests_cover_until_the_last_run_posted_or_kept_to_post(store: Store) -> None:
+    assert covered_until(store, "T1", "C1") is None
+    posted = claim(store, "2026-03-01", now=NOW - timedelta(days=1))
+    record_posted(store, posted.run.id, "1.000100", attempt=1)
+    assert covered_until(store, "T1", "C1") == NOW - timedelta(days=1)
+    kept = claim(store, "2026-03-02", now=NOW)  # Slack was down: pending, posted later
+    record_retry_later(store, kept.run.id, "Slack could not be reached", attempt=1)
+    assert covered_until(store, "T1", "C1") == NOW
+    failed = claim(store, "2026-03-03", now=NOW + timedelta(days=1))
+    record_failed(store, failed.run.id, "not_in_channel", permanent=True, attempt=1)
+    # A failed digest's documents come again in the next one (unless it is re-sent).
+    assert covered_until(store, "T1", "C1") == NOW
+    assert covered_until(store, "T1", "C9") is None
 
 
 def test_recent_runs_newest_first_and_filtered(store: Store) -> None:
