@@ -1,0 +1,271 @@
+"""sitrep at 100,000 documents in PostgreSQL: ingestion with extraction, commands, digests.
+
+    python bench/scale.py ../shared/corpus/articles.jsonl [--store-documents 100000]
+        [--ingest-documents 500] [--requests 100] [--runs 20]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+Creates a fresh database on the PostgreSQL server of --database-url (the database named
+in the URL is only used to create and drop it) and fills it with --store-documents
+documents: the corpus's articles with their extracted groups, mentions, claims and links,
+repeated, the newest 1,000 in the last hour (bench/_store.py's bulk path). Then, on that
+store, it measures:
+
+- /group and /claim: the listeners' work after the ack (profile or claim search, and
+  rendering), called in-process with the queries of bench/commands.py, --requests each:
+  p50 and p95;
+- the last hour's digest, composed and rendered --runs times as in bench/digest.py: p50
+  and p95;
+- ingestion with extraction: --ingest-documents more documents (the corpus repeated, each
+  made distinct, so none is a duplicate) through digests.ingest.ingest with the extractor,
+  read from a .jsonl file as `sitrep ingest` reads it, in batches of ingest_batch_size:
+  documents per second, and beside it the extractor's own rate on the same texts.
+
+The database is dropped at the end, whatever happens. Only 127.0.0.1 (or a local socket)
+is accepted as the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from _store import extracted_corpus, fill, filling, new_store
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from digests.extract.pipeline import load_extractor
+from digests.resources import config_dir
+from digests.store.engine import Store, open_store
+from digests.store.extractions import sync_watchlist
+
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+LOCAL_HOSTS = {None, "", "127.0.0.1", "localhost", "::1"}
+RECENT = 1_000  # documents in the last hour, as bench/digest.py's default window
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def milliseconds(values: list[float]) -> str:
+    return (
+        f"p50 {statistics.median(values) * 1000:.0f} ms, "
+        f"p95 {percentile(values, 0.95) * 1000:.0f} ms"
+    )
+
+
+# --- Stores ------------------------------------------------------------------------
+
+
+def check_local(url: str) -> None:
+    """Stop unless `url` is a PostgreSQL server on this machine (127.0.0.1 or a socket)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise SystemExit(f"--database-url must be a PostgreSQL URL, not {parsed.drivername}")
+    if parsed.host not in LOCAL_HOSTS:
+        raise SystemExit(f"--database-url must name a server on 127.0.0.1, not {parsed.host}")
+
+
+@contextmanager
+def fresh_postgresql(server_url: str) -> Iterator[str]:
+    """The URL of a new, empty database on the server of `server_url`, dropped afterwards."""
+    check_local(server_url)
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"sitrep_bench_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def fill_store(url: str, corpus: list[Any], total: int, recent: int = RECENT) -> Store:
+    """Open the empty store at `url` (SQLite or PostgreSQL) and bulk fill it to `total`."""
+    if make_url(url).get_backend_name() == "sqlite":
+        store = new_store(Path(make_url(url).database or ""))
+        with filling(store):
+            fill(store, corpus, first=0, count=total, recent=recent, total=total)
+        return store
+    store = open_store(url)
+    with store.session(write=True) as session:
+        sync_watchlist(session, load_extractor(config_dir()).watchlist)
+    fill(store, corpus, first=0, count=total, recent=recent, total=total)
+    with store.engine.begin() as connection:
+        # fill() writes its own document and claim ids: move their sequences past them,
+        # so that later inserts (real ingestion, the app's writes) get new ones.
+        for table in ("documents", "claims"):
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+                )
+            )
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE")  # what autovacuum would do soon after a fill
+    return store
+
+
+# --- Measurements --------------------------------------------------------------------
+
+
+def command_times(store: Store, requests: int) -> dict[str, list[float]]:
+    """Seconds of /group's and /claim's work after the ack, through their listeners."""
+    from commands import CLAIM_QUERIES, GROUP_QUERIES
+
+    from bot.listeners.commands import claim_command, group_command
+    from bot.services import Services
+    from digests.channel_digest import template_environment
+    from digests.settings import load_settings
+
+    settings = load_settings(None, environ={})
+    services = Services(
+        settings=settings,
+        store=store,
+        extractor=load_extractor(config_dir()),
+        environment=template_environment(settings),
+    )
+    answers: list[dict[str, Any]] = []
+
+    def ack(**_: Any) -> None:
+        pass
+
+    def respond(**message: Any) -> None:
+        answers.append(message)
+
+    listeners: dict[str, tuple[Callable[..., None], tuple[str, ...]]] = {
+        "/group": (group_command, GROUP_QUERIES),
+        "/claim": (claim_command, CLAIM_QUERIES),
+    }
+    times: dict[str, list[float]] = {}
+    for name, (listener, queries) in listeners.items():
+        times[name] = []
+        for number in range(requests + 1):  # the first one warms up and is not counted
+            command = {
+                "team_id": "T0BENCH",
+                "channel_id": "C0BENCH",
+                "user_id": "U0BENCH",
+                "command": name,
+                "text": queries[number % len(queries)],
+            }
+            started = time.perf_counter()
+            listener(services, ack, command, respond)
+            if number:
+                times[name].append(time.perf_counter() - started)
+        if any("went wrong" in str(answer.get("text")) for answer in answers):
+            raise SystemExit(f"{name} failed; see the log above")
+    return times
+
+
+def ingest_rate(store: Store, corpus_path: Path, count: int, batch_size: int) -> dict[str, float]:
+    """Documents per second through digests.ingest.ingest with the extractor, and the
+    extractor's own rate on the same texts."""
+    from ingest import write_copies
+
+    from digests.documents import LoadedDocument, load_sources
+    from digests.ingest import ingest
+
+    extractor = load_extractor(config_dir())
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "sample.jsonl"
+        # The corpus repeated, each copy ending in its own marker line (no duplicates).
+        write_copies(corpus_path, count, source)
+        texts = [
+            item.text
+            for item in load_sources([str(source)], max_bytes=5_000_000)
+            if isinstance(item, LoadedDocument)
+        ]
+        started = time.perf_counter()
+        for document in texts:
+            extractor.extract(document)
+        extract_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        summary = ingest(
+            store,
+            load_sources([str(source)], max_bytes=5_000_000),
+            batch_size=batch_size,
+            extractor=extractor,
+        )
+        seconds = time.perf_counter() - started
+    if summary.ingested != count or summary.duplicates or summary.failed:
+        raise SystemExit(f"the sample did not go in whole: {summary.line}")
+    return {
+        "ingested": summary.ingested,
+        "seconds": seconds,
+        "rate": summary.ingested / seconds,
+        "extract_rate": len(texts) / extract_seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a .jsonl file of articles with 'text'")
+    parser.add_argument("--store-documents", type=int, default=100_000)
+    parser.add_argument("--ingest-documents", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=100, help="per command")
+    parser.add_argument("--runs", type=int, default=20, help="digests composed")
+    parser.add_argument("--batch-size", type=int, default=500, help="ingest_batch_size")
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_SERVER,
+        help="the PostgreSQL server to create the benchmark's database on (default: %(default)s)",
+    )
+    options = parser.parse_args()
+    from digest import measure
+
+    total = options.store_documents
+    corpus = extracted_corpus(options.corpus)
+    print(
+        f"PostgreSQL, {total:,} documents (the newest {min(RECENT, total):,} in the last hour); "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; python {sys.version.split()[0]}",
+        flush=True,
+    )
+    with fresh_postgresql(options.database_url) as url:
+        started = time.perf_counter()
+        store = fill_store(url, corpus, total, min(RECENT, total))
+        print(f"filled {total:,} documents in {time.perf_counter() - started:.0f} s", flush=True)
+        try:
+            times = command_times(store, options.requests)
+            for name, values in times.items():
+                print(f"{name:<7} {len(values)} requests: {milliseconds(values)}", flush=True)
+            median, p95, peak, documents = measure(store, options.runs)
+            print(
+                f"digest  {options.runs} runs, window {documents:,} documents: compose+render "
+                f"p50 {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, peak memory {peak:.1f} MiB",
+                flush=True,
+            )
+            rate = ingest_rate(store, options.corpus, options.ingest_documents, options.batch_size)
+            print(
+                f"ingest  {rate['ingested']:,.0f} documents with extraction into the store of "
+                f"{total:,}: {rate['seconds']:.1f} s, {rate['rate']:,.0f} documents/s "
+                f"(extraction alone: {rate['extract_rate']:,.0f} documents/s)",
+                flush=True,
+            )
+        finally:
+            store.close()
+    goals = [
+        ("/group p95 < 300 ms", percentile(times["/group"], 0.95) < 0.3),
+        ("/claim p95 < 300 ms", percentile(times["/claim"], 0.95) < 0.3),
+        ("digest p95 < 300 ms", p95 < 0.3),
+        ("ingestion with extraction >= 100 documents/s", rate["rate"] >= 100),
+    ]
+    for goal, met in goals:
+        print(f"{'met' if met else 'MISSED'}: {goal}")
+
+
+if __name__ == "__main__":
+    main()
