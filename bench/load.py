@@ -1,7 +1,8 @@
 """`sitrep serve` under load: several gunicorn workers, signed commands and events at a rate.
 
     python bench/load.py ../shared/corpus/articles.jsonl [--workers 4] [--rate 200]
-        [--requests 6000] [--seconds 30] [--store-documents 100000]
+        [--requests 6000] [--seconds 30] [--concurrency 64] [--store-documents 100000]
+        [--kinds /group,/claim,...] [--server-log PATH]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Fills a store with the corpus (bench/_store.py: a SQLite file by default; with
@@ -13,9 +14,12 @@ posts a digest with `/digest now` so that thread replies have a digest to ask ab
 Then it sends correctly signed requests to /slack/events, one connection each, at
 --rate requests per second (open loop: a request is due at its time whether or not the
 earlier ones were answered; --rate 0 sends back to back from --concurrency clients),
-until --requests were sent or --seconds passed. Out of every 20: 5 /group, 5 /claim,
-3 `/digest status`, 4 replies in the digest's thread, 3 `@sitrep` mentions; the
-questions are those of bench/questions/dev.jsonl.
+until --requests were sent or --seconds passed; a request still waiting for a free client
+then is not sent, and counted as an error. Out of every 20: 5 /group, 5 /claim,
+3 `/digest status`, 4 replies in the digest's thread, 3 `@sitrep` mentions (--kinds keeps
+some of them, or sends `/group help` alone, which is answered in the ack); the
+questions are those of bench/questions/dev.jsonl. --warmup requests of the whole mix go
+first and are not measured.
 
 It prints the throughput (answered requests per second), p50 and p95 of the HTTP
 response time (from the moment a request was due to the end of its answer, so a
@@ -24,7 +28,9 @@ than 200, and exceptions). Slack only needs the HTTP answer (the ack) within thr
 seconds; the work happens after it, so the answers that then reach the stand-in
 (response_url for commands, chat.postMessage for events) are counted too, with their
 time from the request, after up to --drain seconds for the last ones. CPU seconds used
-by the server, the stand-in and the generator over the run show where the time went.
+by the server, the stand-in, the generator, the store's PostgreSQL backends (not their
+parallel query workers, which count among "other processes") and everything else on the
+machine show where the time went.
 Every process it starts is stopped at the end, whatever happens.
 """
 
