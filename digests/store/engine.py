@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,10 +99,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # also makes savepoints work.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        # WAL lets readers go on while one process writes; the busy timeout makes a
-        # second writer wait instead of failing at once.
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # The busy timeout makes a second writer wait instead of failing at once. WAL lets
+        # readers go on while one process writes.
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        _enable_wal(cursor, busy_timeout_ms)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -109,6 +111,20 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _enable_wal(cursor: Any, busy_timeout_ms: int) -> None:
+    """Switch a SQLite file to WAL. Two processes opening a new file at once can both try;
+    SQLite answers the second "locked" at once, without its busy timeout, so wait here."""
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _alembic_config(connection: Connection) -> Config:
