@@ -20,7 +20,7 @@ from sqlalchemy import select
 from digests.compose import ClaimView, load_claim_views
 from digests.messages import SlackMessage
 from digests.profiles import claims_of_groups
-from digests.render import MAX_BLOCKS, MAX_TEXT_CHARS, sections, shorten
+from digests.render import MAX_BLOCKS, MAX_TEXT_CHARS, render_macro, sections, shorten
 from digests.store.engine import Store
 from digests.store.groups import GroupRecord, all_groups, name_index
 from digests.store.models import Claim
@@ -46,6 +46,7 @@ _MIN_POOL = 50
 # A two-letter short name typed in lower case ("im", "aa") is more likely a word.
 _SHORTEST_LOWERCASE_NAME = 3
 _TOKEN = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"(\w)['’]s\b")
 
 
 def search_claims(store: Store, words: str, *, limit: int = 5) -> list[ClaimView]:
@@ -87,8 +88,9 @@ def named_groups(words: str, groups: Sequence[GroupRecord]) -> tuple[list[GroupR
     names first, and the words that are not part of a group's name."""
     index = name_index(groups)
     longest = max((len(key.split()) for key in index), default=0)
-    # Tokens as name_key cuts them, so "Tehreek-e-Taliban" meets its key "tehreek e taliban".
-    tokens = _TOKEN.findall(words.replace("'", "").replace("’", ""))
+    # Tokens as name_key cuts them, so "Tehreek-e-Taliban" meets its key "tehreek e taliban";
+    # a possessive first dropped, so "BLA's" names the BLA.
+    tokens = _TOKEN.findall(_POSSESSIVE.sub(r"\1", words).replace("'", "").replace("’", ""))
     found: dict[str, GroupRecord] = {}
     rest: list[str] = []
     position = 0
@@ -132,7 +134,7 @@ def render_claim_matches(
     words = " ".join(words.split())
 
     def part(macro: str, count: int, **values: Any) -> str:
-        return _macro(environment, macro, words=words, count=count, **values)
+        return render_macro(environment, TEMPLATE, macro, words=words, count=count, **values)
 
     if not claims:
         text = part("empty", 0)
@@ -150,7 +152,3 @@ def render_claim_matches(
     text = part("text", shown, claims=claims[:shown])
     return SlackMessage(text=shorten(text, MAX_TEXT_CHARS), blocks=(*title, *body))
 
-
-def _macro(environment: Environment, macro: str, **values: Any) -> str:
-    """One macro of the template, rendered (values escaped by the environment's finalize)."""
-    return str(getattr(environment.get_template(TEMPLATE).module, macro)(**values)).strip()

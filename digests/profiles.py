@@ -21,7 +21,14 @@ from digests.compose import STANCE_ORDER, ClaimView, SourceRef, load_claim_views
 from digests.extract.model import GroupEntry
 from digests.extract.watchlist import Watchlist, name_key
 from digests.messages import SlackMessage
-from digests.render import MAX_BLOCKS, MAX_HEADER_CHARS, MAX_TEXT_CHARS, sections, shorten
+from digests.render import (
+    MAX_BLOCKS,
+    MAX_HEADER_CHARS,
+    MAX_TEXT_CHARS,
+    render_macro,
+    sections,
+    shorten,
+)
 from digests.store.engine import Store
 from digests.store.groups import GroupRecord, all_groups, name_index, suggestions
 from digests.store.models import Claim, ClaimGroup, Document, Group, Mention
@@ -514,7 +521,7 @@ def render_group_profile(profile: GroupProfile, environment: Environment) -> Sla
     buttons for all claims ("group_all_claims") and watching ("group_watch")."""
 
     def part(macro: str, **values: Any) -> str:
-        return _macro(environment, PROFILE_TEMPLATE, macro, profile=profile, **values)
+        return render_macro(environment, PROFILE_TEMPLATE, macro, profile=profile, **values)
 
     counts = dict(profile.stance_counts)
     blocks: list[dict[str, Any]] = [_header(part("header"))]
@@ -546,7 +553,7 @@ def render_group_profile(profile: GroupProfile, environment: Environment) -> Sla
 
 def render_group_not_found(result: GroupNotFound, environment: Environment) -> SlackMessage:
     """ "No group called X. Did you mean: A, B, C?", or how to find a group's name."""
-    text = _macro(environment, NOT_FOUND_TEMPLATE, "message", result=result)
+    text = render_macro(environment, NOT_FOUND_TEMPLATE, "message", result=result)
     return SlackMessage(text=shorten(text, MAX_TEXT_CHARS), blocks=tuple(sections(text)[:1]))
 
 
@@ -561,7 +568,7 @@ def render_group_claims(
     when more remain. Claims that would not fit Slack's block limit go to the next page."""
 
     def part(macro: str, **values: Any) -> str:
-        return _macro(environment, CLAIMS_TEMPLATE, macro, name=name, total=total, **values)
+        return render_macro(environment, CLAIMS_TEMPLATE, macro, name=name, total=total, **values)
 
     lines = [part("claim", claim=claim) for claim in claims]
     body, shown = pack_sections(lines, MAX_BLOCKS - 2)  # room for the title and the button
@@ -587,11 +594,6 @@ def pack_sections(pieces: Sequence[str], max_blocks: int) -> tuple[list[dict[str
             break
         blocks, shown = candidate, count
     return blocks, shown
-
-
-def _macro(environment: Environment, template: str, macro: str, **values: Any) -> str:
-    """One macro of a template, rendered (values escaped by the environment's finalize)."""
-    return str(getattr(environment.get_template(template).module, macro)(**values)).strip()
 
 
 def _header(text: str) -> dict[str, Any]:

@@ -125,6 +125,11 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
     return environment
 
 
+def render_macro(environment: Environment, template: str, macro: str, **values: Any) -> str:
+    """One macro of a template, rendered (values escaped by the environment's finalize)."""
+    return str(getattr(environment.get_template(template).module, macro)(**values)).strip()
+
+
 def render_text(environment: Environment, template: str, **context: Any) -> str:
     return environment.get_template(template).render(**context).strip()
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT_DIR = _PACKAGE_DIR.parent
@@ -32,3 +35,13 @@ def example_documents_dir() -> Path:
 def demo_script() -> Path:
     """The lines the demo types into the shell workspace."""
     return _data_path("examples/demo-shell.txt")
+
+
+def read_yaml(path: Path, what: str, error: type[ValueError]) -> Any:
+    """The parsed YAML of a config file; `error` names the file and the problem."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML: {exc}") from exc

@@ -336,3 +336,10 @@ def test_hostile_text_is_escaped(store: Store, add_document, make_claim) -> None
         for dangerous in ("<!channel>", "<!here>", "<@U123>", "<https://evil"):
             assert dangerous not in payload
         assert "&lt;!channel&gt;" in payload
+
+
+def test_a_possessive_still_names_its_group() -> None:
+    groups = [GroupRecord(1, "Baloch Liberation Army", "BLA", "separatist", (), True)]
+    found, rest = named_groups("the BLA's spokesman", groups)
+    assert [group.short for group in found] == ["BLA"]
+    assert rest == ["the", "spokesman"]

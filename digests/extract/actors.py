@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import ahocorasick
-import yaml
 
 from digests.extract.model import GroupMention
+from digests.resources import read_yaml
 
 ActorKind = Literal["country", "capital", "demonym", "body", "institution", "media", "place"]
 SourceKind = Literal["person", "role", "org", "group", "state", "unnamed", "pronoun"]
@@ -190,13 +190,7 @@ class Actors:
 
 def load_actors(path: Path) -> Actors:
     """Read `actors.yaml`; raise `ActorsError` naming the file on any problem."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ActorsError(f"{path}: cannot read actors file: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ActorsError(f"{path}: not valid YAML: {exc}") from exc
-    return build_actors(data, str(path))
+    return build_actors(read_yaml(path, "actors file", ActorsError), str(path))
 
 
 def build_actors(data: Any, filename: str = "<actors>") -> Actors:

@@ -128,11 +128,16 @@ def find_passages(
     named = {group.name for group in question.groups}
     passages: list[Passage] = []
     for document_id, text in texts.items():
+        sentences = split_sentences(text)
+        # Each word stemmed once: the sentences' stems make the document's too.
+        stemmed = [[stem(word) for word in words_of(sentence.text)] for sentence in sentences]
         document_groups = {name for _, _, name in mentions.get(document_id, ())}
-        document_coverage, _ = _coverage(text, document_groups, set(), named, weights)
+        document_coverage, _ = _coverage(
+            set().union(*stemmed), document_groups, set(), named, weights
+        )
         previous_groups: set[str] = set()
         previous_matched: tuple[str, ...] = ()
-        for sentence in split_sentences(text):
+        for sentence, sentence_stems in zip(sentences, stemmed, strict=True):
             inside = [
                 (start - sentence.start, end - sentence.start, name)
                 for start, end, name in mentions.get(document_id, ())
@@ -140,7 +145,7 @@ def find_passages(
             ]
             groups = {name for _, _, name in inside}
             sentence_coverage, matched = _coverage(
-                sentence.text, groups, previous_groups, named, weights, previous_matched
+                set(sentence_stems), groups, previous_groups, named, weights, previous_matched
             )
             previous_groups = groups
             previous_matched = matched
@@ -166,7 +171,7 @@ def find_passages(
                 + (_FOCUS_BONUS if document_id in focus_documents else 0.0)
                 + (_CLAIM_BONUS if claim_ids else 0.0)
                 + _DOCUMENT_RANK_BONUS * document_rank.get(document_id, 0.0)
-                + _PHRASE_BONUS * min(_phrases(sentence.text, weights.phrases), _MAX_PHRASES)
+                + _PHRASE_BONUS * min(_phrases(sentence_stems, weights.phrases), _MAX_PHRASES)
             )
             passages.append(
                 Passage(
@@ -208,28 +213,24 @@ def _weights(store: Store, question: Question, vocabulary: Vocabulary) -> _Weigh
     return _Weights(terms=terms, related=related, total=total, phrases=phrases)
 
 
-def _phrases(sentence: str, phrases: frozenset[tuple[str, str]]) -> int:
-    """How many of the question's word pairs stand together in the sentence."""
-    if not phrases:
-        return 0
-    stems = [stem(word) for word in words_of(sentence)]
-    return len(phrases & set(pairwise(stems)))
+def _phrases(stems: list[str], phrases: frozenset[tuple[str, str]]) -> int:
+    """How many of the question's word pairs stand together in the sentence (its stems)."""
+    return len(phrases & set(pairwise(stems))) if phrases else 0
 
 
 def _coverage(
-    sentence: str,
+    stems: set[str],
     groups: set[str],
     previous_groups: set[str],
     named: set[str],
     weights: _Weights,
     previous_matched: tuple[str, ...] = (),
 ) -> tuple[float, tuple[str, ...]]:
-    """The share of the question's weight `sentence` holds, and the words it holds. Words
-    the sentence before holds count in part: "It will be led by ..." follows the sentence
-    naming the team it is about."""
+    """The share of the question's weight a text (its `stems`) holds, and the words it
+    holds. Words the sentence before holds count in part: "It will be led by ..." follows
+    the sentence naming the team it is about."""
     if weights.total <= 0:
         return 0.0, ()
-    stems = {stem(word) for word in words_of(sentence)}
     held = 0.0
     matched: list[str] = []
     for term_stem, weight in weights.terms.items():

@@ -61,7 +61,6 @@ _ORDINAL = re.compile(
     r"\b(?:the )?(" + "|".join(_ORDINALS) + r")\b(?: (?:one|claim|item|group|story))?",
     re.IGNORECASE,
 )
-_POSSESSIVE = re.compile(r"(\w)['’]s\b")
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
 # A misspelt group name must be this close to a one-word name ("shabab" ~ "shabaab").
 _NAME_SIMILARITY = 0.84
@@ -90,8 +89,7 @@ def read_question(
     """The kind, groups, search terms and thread references of `text`."""
     text = " ".join(text.split())
     kind = question_kind(text)
-    # "BLA's" names the BLA, "who's" is "who": drop the 's before looking for names.
-    named, rest = named_groups(_POSSESSIVE.sub(r"\1", text), groups)
+    named, rest = named_groups(text, groups)
     rest, misspelt = _misspelt_groups(
         rest, groups, {group.name for group in named}, vocabulary.stop_words
     )

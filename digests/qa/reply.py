@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from jinja2 import Environment
 
 from digests.messages import SlackMessage
 from digests.qa.answer import MAX_QUESTION_CHARS, Answer
-from digests.render import MAX_TEXT_CHARS, sections, shorten
+from digests.render import MAX_TEXT_CHARS, render_macro, sections, shorten
 
 TEMPLATE = "answer.j2"
 
@@ -23,10 +21,7 @@ def render_answer(answer: Answer, environment: Environment) -> SlackMessage:
         macro = "empty"
     else:
         macro = "unsure"
-    text = _macro(environment, macro, answer=answer, limit=f"{MAX_QUESTION_CHARS:,}")
+    limit = f"{MAX_QUESTION_CHARS:,}"
+    text = render_macro(environment, TEMPLATE, macro, answer=answer, limit=limit)
     return SlackMessage(text=shorten(text, MAX_TEXT_CHARS), blocks=tuple(sections(text)))
 
-
-def _macro(environment: Environment, macro: str, **values: Any) -> str:
-    """One macro of the template, rendered (values escaped by the environment's finalize)."""
-    return str(getattr(environment.get_template(TEMPLATE).module, macro)(**values)).strip()

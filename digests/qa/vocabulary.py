@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import snowballstemmer
-import yaml
 
 from digests.resources import config_dir as bundled_config_dir
+from digests.resources import read_yaml
 
 ANSWERS_FILE = "answers.yaml"
 
@@ -26,7 +26,7 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("porter")
 
 
-@cache
+@lru_cache(maxsize=200_000)  # bounded: a long-running app meets ever new words
 def stem(word: str) -> str:
     """The stem of a lower-case word: "fighters" -> "fighter", "killed" -> "kill"."""
     return str(_stemmer().stemWord(word))
@@ -85,13 +85,7 @@ def load_vocabulary(config_dir: Path) -> Vocabulary:
     path = config_dir / ANSWERS_FILE
     if not path.exists():
         path = bundled_config_dir() / ANSWERS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise VocabularyError(f"{path}: cannot read answers file: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise VocabularyError(f"{path}: not valid YAML: {exc}") from exc
-    return build_vocabulary(data, str(path))
+    return build_vocabulary(read_yaml(path, "answers file", VocabularyError), str(path))
 
 
 def stems_of(words: Iterable[str]) -> set[str]:
