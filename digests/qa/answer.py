@@ -50,13 +50,6 @@ _STANCE_VERBS = {
     "report": "reports",
     "statement": "says",
 }
-# "who said / claimed / accused ...": the source of a claim answers, not a person it names.
-_ABOUT_SPEAKING = re.compile(
-    r"\b(?:say|says|said|saying|claim\w*|accus\w*|blam\w*|told|tell|report\w*|warn\w*|"
-    r"den(?:y|ies|ied)|condemn\w*|announc\w*|confirm\w*|stat\w*|gave|give|figure|"
-    r"estimate\w*|brief\w*|spoke\w*|spokes\w*)\b",
-    re.IGNORECASE,
-)
 _CLAUSE_BREAK = re.compile(r",\s|;\s|\s[-–—]\s|:\s")
 
 
@@ -139,8 +132,12 @@ def answer_question(
         focus_documents=thread.document_ids,
     )
     fallback: Answer | None = None
-    for passage in passages[:_PASSAGES_TRIED]:
-        answer, has_fact = _from_passage(store, question, passage, actors, vocabulary)
+    for tried, passage in enumerate(passages[:_PASSAGES_TRIED]):
+        # Only the best sentence's neighbours are read: further down, a name next to a
+        # sentence that merely shares a few words is a guess.
+        answer, has_fact = _from_passage(
+            store, question, passage, actors, vocabulary, neighbours=tried == 0
+        )
         if answer.text is None or answer.confidence < MIN_CONFIDENCE:
             continue
         if has_fact:
@@ -198,7 +195,8 @@ def _more_on(store: Store, question: Question) -> Answer:
 
 
 def _from_passage(
-    store: Store, question: Question, passage: Passage, actors: Actors, vocabulary: Vocabulary
+    store: Store, question: Question, passage: Passage, actors: Actors, vocabulary: Vocabulary,
+    *, neighbours: bool = True,
 ) -> tuple[Answer, bool]:
     """The answer one sentence gives, with how sure sitrep is of it, and whether the
     sentence holds the kind of fact asked for."""
@@ -212,7 +210,7 @@ def _from_passage(
     source = SourceRef(passage.document_id, row.title, row.outlet, row.url)
     claim = _best_claim(claims, passage)
     speakers = tuple(c.speaker_group for c in claims if c.stance == "responsibility")
-    speaking = bool(_ABOUT_SPEAKING.search(question.text))
+    speaking = question.about_speaking
     fact = facts.asked_fact(
         question,
         passage.sentence,
@@ -226,11 +224,20 @@ def _from_passage(
     kind = question.kind
     confidence = passage.coverage
     needs_fact = kind in {"how_many", "where", "when", "which_group"}
-    spoken_by = claim if claim is not None and claim.claimant else None
+    # A source the question names ("which commander did Israel say it killed?") is not
+    # the one it asks for.
+    spoken_by = (
+        claim
+        if claim is not None and claim.claimant and not _named_in(claim.claimant, question)
+        else None
+    )
     # "How many?" answered without a figure is no answer, nor "which commander was
-    # captured?" with who reported the capture: the next sentence is tried instead.
+    # captured?" with who reported the capture: the sentence next to it may hold the
+    # fact ("A team was named. It will be led by ..."), else the next passage is tried.
     if fact is None and (needs_fact or (kind == "who" and (spoken_by is None or not speaking))):
-        return Answer(question.text, kind, None, 0.0), False
+        if not neighbours:
+            return Answer(question.text, kind, None, 0.0), False
+        return _from_neighbour(question, passage, source, actors, vocabulary), False
     clause = _clause(passage, fact, claim)
     if kind == "disputed":
         text = _disputed_passage_text(claim, fact, clause)
@@ -247,6 +254,42 @@ def _from_passage(
     citation = _citation(source, passage.sentence, claim.claimant if claim else "")
     answer = Answer(question.text, kind, text, min(confidence, 1.0), (citation,), claim=claim)
     return answer, fact is not None
+
+
+def _from_neighbour(
+    question: Question, passage: Passage, source: SourceRef, actors: Actors,
+    vocabulary: Vocabulary,
+) -> Answer:
+    """The person or group asked for, from the sentence after the passage or the one
+    before it; the answer quotes both sentences. Only people and groups: a neighbour
+    refers to them ("It will be led by ...", "That attack was claimed by ..."), while a
+    figure, place or date in it may be of anything. No answer when neither holds one."""
+    if question.kind not in {"who", "which_group"}:
+        return Answer(question.text, question.kind, None, 0.0)
+    for neighbour in passage.neighbours:
+        fact = facts.asked_fact(
+            question,
+            neighbour.sentence,
+            matched=passage.matched,
+            groups=neighbour.groups,
+            group_spans=neighbour.group_spans,
+            actors=actors,
+            vocabulary=vocabulary,
+            anchored=False,
+        )
+        if fact is None:
+            continue
+        both = (passage.sentence, neighbour.sentence)
+        quoted = " ".join(both if neighbour.follows else both[::-1])
+        text = f"{fact}. {_capitalised(_words_limit(neighbour.sentence))}"
+        citation = _citation(source, quoted, "")
+        return Answer(question.text, question.kind, text, min(passage.coverage, 1.0), (citation,))
+    return Answer(question.text, question.kind, None, 0.0)
+
+
+def _named_in(name: str, question: Question) -> bool:
+    words = set(words_of(name))
+    return bool(words) and words <= set(words_of(question.text))
 
 
 def _other_sources(

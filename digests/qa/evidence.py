@@ -50,6 +50,17 @@ _MAX_PHRASES = 3
 
 
 @dataclass(frozen=True, slots=True)
+class Neighbour:
+    """The sentence just before or after a passage: the answer often stands there ("A
+    team was named. It will be led by Abdul Salam Rahimi.")."""
+
+    sentence: str
+    groups: tuple[str, ...]
+    group_spans: tuple[tuple[int, int], ...]  # offsets in `sentence`
+    follows: bool  # comes after the passage
+
+
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A sentence that may answer the question, and how well it covers it."""
 
@@ -63,6 +74,7 @@ class Passage:
     group_spans: tuple[tuple[int, int], ...]  # where, as offsets in the sentence
     claim_ids: tuple[int, ...]  # claims made in this sentence
     matched: tuple[str, ...]  # the question's words the sentence holds (or a synonym of)
+    neighbours: tuple[Neighbour, ...] = ()  # the sentence after, then the one before
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,12 +149,16 @@ def find_passages(
         )
         previous_groups: set[str] = set()
         previous_matched: tuple[str, ...] = ()
-        for sentence, sentence_stems in zip(sentences, stemmed, strict=True):
-            inside = [
+        insides = [
+            [
                 (start - sentence.start, end - sentence.start, name)
                 for start, end, name in mentions.get(document_id, ())
                 if sentence.start <= start and end <= sentence.end
             ]
+            for sentence in sentences
+        ]
+        for index, (sentence, sentence_stems) in enumerate(zip(sentences, stemmed, strict=True)):
+            inside = insides[index]
             groups = {name for _, _, name in inside}
             sentence_coverage, matched = _coverage(
                 set(sentence_stems), groups, previous_groups, named, weights, previous_matched
@@ -185,10 +201,24 @@ def find_passages(
                     group_spans=spans,
                     claim_ids=claim_ids,
                     matched=matched,
+                    neighbours=tuple(
+                        _neighbour(sentences[other].text, insides[other], other > index)
+                        for other in (index + 1, index - 1)
+                        if 0 <= other < len(sentences)
+                    ),
                 )
             )
     passages.sort(key=lambda passage: (-passage.score, passage.document_id, passage.start))
     return passages[:limit]
+
+
+def _neighbour(sentence: str, inside: list[tuple[int, int, str]], follows: bool) -> Neighbour:
+    return Neighbour(
+        sentence=sentence,
+        groups=tuple(sorted({name for _, _, name in inside})),
+        group_spans=tuple((start, end) for start, end, _ in inside),
+        follows=follows,
+    )
 
 
 def _group_words(question: Question) -> list[str]:

@@ -46,26 +46,38 @@ _NOT_A_FIGURE_AFTER = re.compile(r"^\s*(?:%|per ?cent|percent|years? old|am\b|pm
 _NOT_A_FIGURE_BEFORE = re.compile(_MONTH + r"\s*$|\b(?:19|20)\d\d\s*$")
 _PLACE_WORDS = r"(?:province|district|region|state|city|valley|county|governorate|area|town)"
 _PLACE_NAME = r"[A-Z][\w’'-]+(?:\s(?:al-|el-)?[A-Z][\w’'-]+)*"
-_NAMED_PLACE = re.compile(_PLACE_NAME + r"\s" + _PLACE_WORDS + r"\b|\b(?:the\s)?"
-                          + _PLACE_WORDS + r"\sof\s" + _PLACE_NAME)
-_PLACE_AFTER = re.compile(r"\b(?:in|at|near|outside|across|from|into|inside)\s(?:the\s)?("
-                          + _PLACE_NAME + r")")
+_NAMED_PLACE = re.compile(
+    _PLACE_NAME + r"\s" + _PLACE_WORDS + r"\b|\b(?:the\s)?" + _PLACE_WORDS + r"\sof\s" + _PLACE_NAME
+)
+_PLACE_AFTER = re.compile(
+    r"\b(?:in|at|near|outside|across|from|into|inside)\s(?:the\s)?(" + _PLACE_NAME + r")"
+)
 _NOT_PLACES = re.compile(
     r"^(?:" + _MONTH + r"|" + _WEEKDAY + r"|The|A|An|His|Her|Their|Its|This|That|Mr|Ms|Dr)$"
 )
 
 
+# Capitalised words that start a sentence or clause, never a name: "In October", "But Ghani".
+_NOT_A_NAME_WORD = re.compile(
+    r"^(?:" + _MONTH + r"|" + _WEEKDAY + r"|The|A|An|His|Her|Their|Its|This|That|These|Those|"
+    r"In|On|At|By|For|From|With|After|Before|During|Since|Until|When|While|But|And|Or|If|"
+    r"As|Of|To|Last|Next|Earlier|Later|Yesterday|Today|Meanwhile|However|Also|Then)$"
+)
 _PERSON = re.compile(
     r"\b[A-Z][a-z’'-]+(?:\s(?:(?:bin|ibn|al|el|ul|de|van|abu|abd|abdul)[\s-])?[A-Z][a-z’'-]+){1,3}\b"
+)
+# A group the watchlist does not know: capitalised words joined by "of", "ul", "e", ...
+# holding a word groups name themselves by ("Harkat ul Harb-e-Islam", "Deccan Mujahideen",
+# "Bangsamoro Islamic Freedom Fighters").
+_NAME_RUN = re.compile(
+    r"\b[A-Z][\w’'-]*(?:\s(?:(?:of|the|for|and|in|al|el|ul|e|i|wal)\s)?[A-Z][\w’'-]*)*"
 )
 _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 _COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
 _FIGURE_NOUN_REACH = 5  # words between a figure and the noun it counts
 _REACH = 60  # characters between a person or date and a word of the question
 _PLACE_REACH = 120  # a place often ends the sentence: "... beheaded a couple ... in Sumisip town"
-_FACT_KINDS = frozenset(
-    {"how_many", "where", "when", "which_group", "who", "disputed", "source"}
-)
+_FACT_KINDS = frozenset({"how_many", "where", "when", "which_group", "who", "disputed", "source"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +140,33 @@ def places(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
     return kept
 
 
+def unlisted_groups(
+    sentence: str, actors: Actors, group_spans: list[tuple[int, int]], vocabulary: Vocabulary
+) -> list[Fact]:
+    """Names of groups the watchlist does not hold, by the words groups name themselves
+    with (`vocabulary.group_words`); not a state, body, outlet or place (`actors`) nor a
+    watchlist group (`group_spans`)."""
+    taken = [(m.start, m.end) for m in actors.find(sentence)] + list(group_spans)
+    found = []
+    for match in _NAME_RUN.finditer(sentence):
+        words = match.group().split()
+        if any(_NOT_A_NAME_WORD.match(word) for word in words[:1]):
+            words = words[1:]  # "The Deccan Mujahideen": the name without its article
+        if not words:
+            continue
+        start = match.end() - len(" ".join(words))
+        if any(start < end and begin < match.end() for begin, end in taken):
+            continue
+        parts = [part for word in words for part in word.split("-")]
+        # One plain word is rarely a group's whole name ("Islamic militants"), and a bare
+        # acronym may be anything ("CCTV", "IDF"): a name of two parts or more, with a word
+        # groups name themselves by.
+        named = len(parts) > 1 and any(part.lower() in vocabulary.group_words for part in parts)
+        if named:
+            found.append(Fact(" ".join(words), start, match.end()))
+    return found
+
+
 def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) -> list[Fact]:
     """Names of people: two to four capitalised words ("Mohammad Khurasani", "Hamza bin
     Laden"), not a state, body, place or group."""
@@ -136,7 +175,7 @@ def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
     for match in _PERSON.finditer(sentence):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
-        if _NOT_PLACES.match(match.group().split()[0]):
+        if any(_NOT_A_NAME_WORD.match(word) for word in match.group().split()):
             continue
         found.append(Fact(match.group(), match.start(), match.end()))
     return found
@@ -152,10 +191,13 @@ def asked_fact(
     actors: Actors,
     vocabulary: Vocabulary,
     sources: tuple[str, ...] = (),
+    anchored: bool = True,
 ) -> str | None:
     """The figure, place, date, group or person `question` asks for, as `sentence` gives
     it near the question's words (`matched` stems); None when it gives none. A person
-    who is only the sentence's source (`sources`) is not the one asked about."""
+    who is only the sentence's source (`sources`) is not the one asked about. Not
+    `anchored` (a sentence next to the one holding the question's words), the first
+    fact counts: "It will be led by Abdul Salam Rahimi"."""
     kind = question.kind
     if kind not in _FACT_KINDS:
         return None
@@ -174,12 +216,18 @@ def asked_fact(
         # An outlet the sentence names ("the Washington Post has spoken to ...").
         outlets = [m for m in actors.find(sentence) if m.kind == "media"]
         return outlets[0].surface if outlets else None
+    spans = list(group_spans)
     if kind == "which_group":
         named = {group.name for group in question.groups}
         others = [name for name in groups if name not in named]
-        return others[0] if others else None
-    spans = list(group_spans)
-    if kind == "how_many":
+        if others:
+            return others[0]
+        found = [
+            fact
+            for fact in unlisted_groups(sentence, actors, spans, vocabulary)
+            if not set(words_of(fact.text)) <= asked
+        ]
+    elif kind == "how_many":
         found = figures(sentence)
         counted = _counted_stems(question, vocabulary)
         if counted:  # "how many fighters": a figure of fighters (or members), not of pagers
@@ -204,12 +252,19 @@ def asked_fact(
     anchors = _anchor_positions(sentence, matched)
     if not found:
         return None
-    if not anchors:
-        return found[0].text if kind == "how_many" else None
+    if not anchors or not anchored:
+        if kind == "how_many":
+            return found[0].text
+        if anchored:
+            return None
+        specific = [fact for fact in found if fact.text not in actors.countries]
+        return (specific or found)[0].text
 
     def distance(fact: Fact) -> int:
         return min(min(abs(fact.start - a), abs(fact.end - a)) for a in anchors)
 
+    if kind == "which_group":
+        return min(found, key=distance).text if min(map(distance, found)) <= _PLACE_REACH else None
     if kind == "where":
         # A town or province says where better than a country: "where in Kenya?"
         near = [fact for fact in found if distance(fact) <= _PLACE_REACH]

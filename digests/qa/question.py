@@ -22,8 +22,10 @@ QuestionKind = Literal[
     "who", "which_group", "how_many", "where", "when", "disputed", "source", "more", "what"
 ]
 
-# The first pattern that matches decides the kind; order matters ("who reported" is a
-# question about the source, "who claimed" one about a group, "who said" one about a person).
+# The pattern matching earliest in the question decides the kind ("who is the spokesman
+# who claimed it?" asks for a person, "how many died, per the ministry?" for a figure); of
+# patterns matching at the same place the first listed wins ("who reported" is a question
+# about the source, "who claimed" one about a group, "who said" one about a person).
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
@@ -35,7 +37,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
         ("disputed", r"\bdisput|\bdeny\b|\bdenie[sd]\b|\bdenial\b|\b(?:is|was) (?:that|it|this)"
                      r" (?:true|right|correct|confirmed)\b|\bcontest|\brefute|\breject|"
                      r"\bpush(?:ed)? back\b|\bpushback\b|\bconfirm|\badmit|\baccept|"
-                     r"\bown(?:ed)? up\b|\backnowledg|\bcredible\b|\breally\b|\bagree"),
+                     r"\bown(?:ed)? up\b|\backnowledg|\bcredible\b|\breally\b|\bagree|"
+                     r"\bdisagree"),
         ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what) (?:city|town|province|country|place|region|"
@@ -44,10 +47,22 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         r"organi[sz]ation|insurgents?|rebels?|jihadists?)\b|"
                         r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"
                         r"\bwho (?:claimed|carried|did|attacked|kidnapped|killed|launched)\b"),
-        ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what)(?: [\w-]+){0,3} (?:official|"
+        ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what)(?: [\w-]+){0,3} (?:officials?|"
                 r"spokes\w*|minister|person|leader|commander|chief|chairman|president|guy|man|"
-                r"woman|cleric|emir|founder|militant|figure|general|head)\b"),
+                r"woman|cleric|emir|founder|militant|figure|general|head|politician|"
+                r"journalist|reporter|correspondent|diplomat|envoy|witness|elder|director|"
+                r"governor|soldier|officer|victim|suspect|attacker|gunman|bomber|mastermind|"
+                r"analyst|expert|activist|blogger|doctor|judge|lawyer|negotiator|deputy|"
+                r"son|daughter|wife|husband|brother|girl|boy|mullah|imam|sheikh)\b"),
     )
+)
+# "who said / claimed / accused ...": the source of a claim answers, not a person it names.
+_ABOUT_SPEAKING = re.compile(
+    r"\b(?:say|says|said|saying|claim\w*|accus\w*|blam\w*|told|tell|report\w*|warn\w*|"
+    r"den(?:y|ies|ied)|condemn\w*|announc\w*|confirm\w*|stat\w*|gave|give|figure|"
+    r"estimate\w*|brief\w*|spoke\w*|spokes\w*|call(?:s|ed)?|describ\w*|dub\w*|term\w*|"
+    r"brand\w*|label\w*)\b",
+    re.IGNORECASE,
 )
 # Words pointing back at the thread: "who said that?", "is this disputed?", "they".
 _REFERS_BACK = re.compile(
@@ -82,6 +97,11 @@ class Question:
     def is_empty(self) -> bool:
         return not self.terms and not self.groups
 
+    @property
+    def about_speaking(self) -> bool:
+        """"who said / claimed / called it ...": the source of a claim answers."""
+        return bool(_ABOUT_SPEAKING.search(self.text))
+
 
 def read_question(
     text: str, groups: Sequence[GroupRecord], vocabulary: Vocabulary
@@ -113,10 +133,12 @@ def read_question(
 
 
 def question_kind(text: str) -> QuestionKind:
-    for kind, pattern in _KINDS:
-        if pattern.search(text):
-            return kind
-    return "what"
+    found = [
+        (match.start(), order, kind)
+        for order, (kind, pattern) in enumerate(_KINDS)
+        if (match := pattern.search(text)) is not None
+    ]
+    return min(found)[2] if found else "what"
 
 
 def _misspelt_groups(

@@ -39,6 +39,7 @@ class Vocabulary:
     stop_words: frozenset[str]
     synonyms: Mapping[str, frozenset[str]]
     dispute_stems: frozenset[str] = frozenset()  # "denied", "baseless", ... as stems
+    group_words: frozenset[str] = frozenset()  # "front", "mujahideen": words naming groups
 
     def related(self, word_stem: str) -> frozenset[str]:
         """Stems close in meaning to `word_stem`, without it."""
@@ -59,10 +60,12 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
         for word_stem in stems:
             synonyms.setdefault(word_stem, set()).update(stems - {word_stem})
     disputes = _words(data.get("dispute_words", []), f"{filename}: dispute_words")
+    group_words = _words(data.get("group_words", []), f"{filename}: group_words")
     return Vocabulary(
         stop_words=frozenset(word.lower() for word in stop_words),
         synonyms={key: frozenset(values) for key, values in synonyms.items()},
         dispute_stems=frozenset(stem(word.lower()) for word in disputes),
+        group_words=frozenset(word.lower() for word in group_words),
     )
 
 

@@ -27,6 +27,10 @@ TURBAT = "\n\n".join(
         "Pakistan's interior ministry accused India of funding the attackers. India's foreign"
         " ministry rejected the accusation as baseless and said Islamabad was hiding its own"
         " failures.",
+        "The provincial government named a five-member inquiry committee on Tuesday."
+        " It will be led by the home secretary, Zahid Mengal, a former police chief.",
+        "A second attack on a checkpoint near Gwadar was claimed in leaflets by a group"
+        " calling itself the Makran Freedom Front.",
     )
 )
 
@@ -82,6 +86,27 @@ def test_answers_name_the_fact_asked_for_and_cite_the_sentence(
     [citation, *_] = answer.citations
     assert title_word in citation.title
     assert citation.sentence  # the supporting sentence, as the document writes it
+
+
+def test_a_person_named_in_the_next_sentence_answers_and_both_are_quoted(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(stocked, "who heads the turbat inquiry committee?", extractor, vocabulary)
+    assert answer.text is not None
+    assert answer.text.startswith("Zahid Mengal.")
+    [citation] = answer.citations
+    assert "inquiry committee" in citation.sentence
+    assert "It will be led by" in citation.sentence
+
+
+def test_a_group_off_the_watchlist_answers_which_group(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(
+        stocked, "which group claimed the gwadar checkpoint attack?", extractor, vocabulary
+    )
+    assert answer.text is not None
+    assert answer.text.startswith("Makran Freedom Front.")
 
 
 def test_a_figure_comes_first_and_the_answer_is_not_the_pasted_sentence(

@@ -40,6 +40,11 @@ def read(text: str):
         ("which outlet reported it", "source"),
         ("more on the BLA", "more"),
         ("what did the UN report say", "what"),
+        # The cue standing first decides: a person is asked for, not a group or a figure.
+        ("who is the TTP spokesman who claimed the airport attack", "who"),
+        ("who is the spokesman who gave the death toll", "who"),
+        ("which sikh politician died in the blast", "who"),
+        ("is there disagreement over where he was caught", "disputed"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
