@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from slack_bolt import App
@@ -19,6 +20,7 @@ from bot.services import Services, utc_now
 from bot.slack_client import make_web_client
 from digests.channel_digest import template_environment
 from digests.extract.pipeline import Extractor
+from digests.result_cache import ResultCache
 from digests.settings import Settings
 from digests.store.engine import Store
 
@@ -46,12 +48,20 @@ def build_app(
         signing_secret=secret.get_secret_value() if secret is not None else "",
         logger=logging.getLogger("sitrep.slack"),
         process_before_response=process_before_response,
+        # Bolt's default pool of 5 threads fills with slow questions, and then even a
+        # command's ack waits for a free thread: past Slack's 3 seconds.
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.web_listener_threads, thread_name_prefix="sitrep-listener"
+        ),
     )
     services = Services(
         settings=settings,
         store=store,
         extractor=extractor,
         environment=template_environment(settings),
+        results=ResultCache(
+            store, size=settings.result_cache_size, seconds=settings.result_cache_seconds
+        ),
         clock=clock,
     )
     register_listeners(app, services)

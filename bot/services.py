@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from jinja2 import Environment
 
 from digests.extract.pipeline import Extractor
+from digests.result_cache import ResultCache
 from digests.settings import Settings
 from digests.store.engine import Store
 
@@ -19,10 +20,12 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Services:
-    """The settings, the store, the extractor (its watchlist), the templates and a clock."""
+    """The settings, the store, the extractor (its watchlist), the templates, the results
+    kept between requests and a clock."""
 
     settings: Settings
     store: Store
     extractor: Extractor
     environment: Environment
+    results: ResultCache
     clock: Callable[[], datetime] = utc_now

@@ -21,6 +21,7 @@ from digests.qa.reply import render_answer
 from digests.qa.vocabulary import Vocabulary, load_vocabulary
 from digests.render import make_environment
 from digests.resources import config_dir
+from digests.result_cache import ResultCache
 from digests.settings import Settings
 from digests.store.engine import Store
 from digests.store.posts import PostRecord, find_thread_post
@@ -114,14 +115,30 @@ def answer_follow_up(
     settings: Settings,
     actors: Actors,
     environment: Environment | None = None,
+    results: ResultCache | None = None,
 ) -> SlackMessage:
     """The reply to a follow-up question, posted in its thread: answered from the claims
-    (the thread's first), or an honest "I can't answer" with the closest claims."""
+    (the thread's first), or an honest "I can't answer" with the closest claims.
+
+    With `results`, a thread's claims and its answers are kept: the same question in the
+    same thread is answered again without asking the store.
+    """
     vocabulary = load_vocabulary(settings.vocabulary_dir or config_dir())
-    thread = thread_claims(
-        store, settings, follow_up.context, vocabulary=vocabulary, actors=actors
+    context = follow_up.context
+    thread_key = (
+        "thread",
+        context.run.id if context.run else None,
+        context.earlier.ts if context.earlier else None,
     )
-    answer = answer_question(
-        store, follow_up.question, vocabulary=vocabulary, actors=actors, thread=thread
-    )
-    return render_answer(answer, environment or make_environment())
+
+    def claims_shown() -> ThreadClaims:
+        return thread_claims(store, settings, context, vocabulary=vocabulary, actors=actors)
+
+    def reply() -> SlackMessage:
+        thread = results.get(thread_key, claims_shown) if results else claims_shown()
+        answer = answer_question(
+            store, follow_up.question, vocabulary=vocabulary, actors=actors, thread=thread
+        )
+        return render_answer(answer, environment or make_environment())
+
+    return results.get((*thread_key, follow_up.question), reply) if results else reply()

@@ -131,15 +131,16 @@ def group_command(services: Services, ack: Ack, command: dict[str, Any], respond
     if words is None:
         return
     with answering(services, respond, "/group"):
-        result = group_profile(
-            services.store, words, services.extractor.watchlist, now=services.clock()
-        )
-        message = (
-            render_group_profile(result, services.environment)
-            if isinstance(result, GroupProfile)
-            else render_group_not_found(result, services.environment)
-        )
+        message = services.results.get(("/group", words), lambda: _profile(services, words))
         respond(**ephemeral(message))
+
+
+def _profile(services: Services, words: str) -> SlackMessage:
+    watchlist = services.extractor.watchlist
+    result = group_profile(services.store, words, watchlist, now=services.clock())
+    if isinstance(result, GroupProfile):
+        return render_group_profile(result, services.environment)
+    return render_group_not_found(result, services.environment)
 
 
 def claim_command(services: Services, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
@@ -147,8 +148,13 @@ def claim_command(services: Services, ack: Ack, command: dict[str, Any], respond
     if words is None:
         return
     with answering(services, respond, "/claim"):
-        claims = search_claims(services.store, words)
-        respond(**ephemeral(render_claim_matches(words, claims, services.environment)))
+        message = services.results.get(("/claim", words), lambda: _matches(services, words))
+        respond(**ephemeral(message))
+
+
+def _matches(services: Services, words: str) -> SlackMessage:
+    claims = search_claims(services.store, words)
+    return render_claim_matches(words, claims, services.environment)
 
 
 def _lookup_words(services: Services, ack: Ack, name: str, command: dict[str, Any]) -> str | None:

@@ -110,6 +110,7 @@ def _answer(
             settings=services.settings,
             actors=services.extractor.actors,
             environment=services.environment,
+            results=services.results,
         )
     except Exception:
         # Say so in the thread rather than leave the question hanging.

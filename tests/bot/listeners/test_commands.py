@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+from digests.documents import load_sources
+from digests.ingest import ingest
 from digests.store.schedules import get_schedule
 
 
@@ -115,3 +117,20 @@ def test_the_manifest_declares_what_the_app_listens_to(bot) -> None:
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_mention", "app_home_opened", "message.channels", "message.groups"} <= events
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_a_group_asked_again_shows_documents_ingested_in_between(bot, extractor, tmp_path) -> None:
+    before = bot.ask("/group", "TTP")
+    assert bot.ask("/group", "TTP") == before  # kept, and the same
+    fresh = tmp_path / "fresh.txt"
+    fresh.write_text(
+        "Ambush near Wana\n\nA spokesman for the Tehrik-i-Taliban Pakistan, Muhammad "
+        "Khurasani, said on Tuesday that the TTP carried out the ambush on a convoy near "
+        "Wana in which nine soldiers were killed.\n",
+        encoding="utf-8",
+    )
+    summary = ingest(bot.store, load_sources([str(fresh)], max_bytes=100_000), extractor=extractor)
+    assert summary.ingested == 1
+    after = bot.ask("/group", "TTP")
+    assert "Khurasani" not in before
+    assert "Khurasani" in after

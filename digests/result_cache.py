@@ -1,0 +1,80 @@
+"""Results kept between requests: a group's profile, a claim search, a follow-up answer.
+
+Each is computed from the store alone, so it stays right while the store holds the same
+documents and claims. Every entry carries the store's version (its newest document and
+claim ids, read in one cheap query per use) and is computed again once that changes. It
+also expires after `seconds`, for what the version cannot see: a re-extraction that only
+removed claims, and the "3 hours ago" a message says. A team asking about the same
+groups all morning then costs the store one lookup per request instead of a profile.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from cachetools import TTLCache
+from sqlalchemy import func, select
+
+from digests.store.engine import Store
+from digests.store.models import Claim, Document
+
+T = TypeVar("T")
+
+StoreVersion = tuple[int, int]
+
+
+def store_version(store: Store) -> StoreVersion:
+    """The newest document and claim ids: both grow with every ingest and re-extraction."""
+    with store.session() as session:
+        documents, claims = session.execute(
+            select(
+                select(func.max(Document.id)).scalar_subquery(),
+                select(func.max(Claim.id)).scalar_subquery(),
+            )
+        ).one()
+    return (documents or 0, claims or 0)
+
+
+class ResultCache:
+    """Up to `size` results, each for at most `seconds` and while the store is unchanged.
+
+    Thread-safe; `size=0` or `seconds=0` keeps nothing. A result is computed outside the
+    lock, so two threads asking the same new question may both compute it, and one slow
+    question never holds up the others.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        size: int,
+        seconds: float,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self._entries: TTLCache[Hashable, tuple[StoreVersion, object]] | None = (
+            TTLCache(maxsize=size, ttl=seconds, timer=timer) if size > 0 and seconds > 0 else None
+        )
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result kept for `key` at the store's current version, or `compute()`'s."""
+        if self._entries is None:
+            return compute()
+        version = store_version(self._store)
+        with self._lock:
+            kept = self._entries.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]  # type: ignore[return-value]  # stored by this key's compute
+        result = compute()
+        with self._lock:
+            self._entries[key] = (version, result)
+        return result
+
+    def clear(self) -> None:
+        if self._entries is not None:
+            with self._lock:
+                self._entries.clear()
