@@ -31,7 +31,15 @@ from digests.render import (
 )
 from digests.store.engine import Store
 from digests.store.groups import GroupRecord, all_groups, name_index, suggestions
-from digests.store.models import Claim, ClaimGroup, Document, Group, Mention
+from digests.store.models import (
+    Claim,
+    ClaimGroup,
+    Document,
+    Group,
+    GroupClaimCount,
+    GroupDocumentCount,
+    Mention,
+)
 
 RECENT_DAYS = 7
 LATEST_PER_STANCE = 3
@@ -157,7 +165,7 @@ def group_claims(
         return [], 0
     claims = claims_of_groups([group.id])
     with store.session() as session:
-        total = session.scalar(select(func.count()).select_from(Claim).where(claims)) or 0
+        total = sum(_stance_counts(session, group.id).values())
         ids = session.scalars(
             select(Claim.id)
             .join(Document, Document.id == Claim.document_id)
@@ -329,11 +337,10 @@ def _how_often_seen(
     documents of the recent window, and the newest and oldest documents, are each asked
     whether they name it, which reads far fewer rows.
     """
+    # Kept by the store's triggers (migration 0007): counting them read every mention.
     total = (
         session.scalar(
-            select(func.count(func.distinct(Mention.document_id))).where(
-                Mention.group_id == group_id, Mention.via != "anaphora"
-            )
+            select(GroupDocumentCount.documents).where(GroupDocumentCount.group_id == group_id)
         )
         or 0
     )
@@ -469,10 +476,11 @@ def _latest_of_stances(
 
 
 def _stance_counts(session: Session, group_id: int) -> dict[str, int]:
+    """The group's claims per stance, as the store's triggers keep them (migration 0007)."""
     rows = session.execute(
-        select(Claim.stance, func.count())
-        .where(claims_of_groups([group_id]))
-        .group_by(Claim.stance)
+        select(GroupClaimCount.stance, GroupClaimCount.claims).where(
+            GroupClaimCount.group_id == group_id, GroupClaimCount.claims > 0
+        )
     )
     return {stance: count for stance, count in rows}
 

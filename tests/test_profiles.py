@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from digests import profiles
 from digests.compose import STANCE_ORDER
+from digests.extract.model import Extraction, FoundGroup, GroupMention
 from digests.extract.watchlist import load_watchlist
 from digests.messages import SlackMessage
 from digests.plaintext import message_to_text
@@ -28,9 +29,17 @@ from digests.profiles import (
 )
 from digests.render import MAX_BLOCKS, MAX_HEADER_CHARS, MAX_SECTION_CHARS, make_environment
 from digests.store.engine import Store
-from digests.store.extractions import sync_watchlist
+from digests.store.extractions import replace_extractions, sync_watchlist
 from digests.store.groups import all_groups
-from digests.store.models import Group, Mention
+from digests.store.models import (
+    Claim,
+    ClaimGroup,
+    Document,
+    Group,
+    GroupClaimCount,
+    GroupDocumentCount,
+    Mention,
+)
 
 WATCHLIST = load_watchlist(Path(__file__).resolve().parents[1] / "config" / "groups.yaml")
 ENVIRONMENT = make_environment()
@@ -470,3 +479,151 @@ def test_group_claims_message_and_more_button(watched: Store, add_document, make
     assert "That is all: 5 claims" in done.text and buttons(done) == {}
     none = render_group_claims("Jundallah", [], 0, 0, ENVIRONMENT)
     assert "No claims about Jundallah yet" in none.text
+
+
+# --- claims counted per group and stance (migration 0007's triggers) ------------------
+
+
+def _counted(store: Store) -> dict[tuple[str, str], int]:
+    """The stored counts, by group name and stance (counts at 0 left out)."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Group.name, GroupClaimCount.stance, GroupClaimCount.claims)
+            .join(Group, Group.id == GroupClaimCount.group_id)
+            .where(GroupClaimCount.claims != 0)
+        )
+        return {(name, stance): claims for name, stance, claims in rows}
+
+
+def _recounted(store: Store) -> dict[tuple[str, str], int]:
+    """The same numbers counted from the claims themselves."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Group.name, Claim.stance, func.count())
+            .select_from(Group)
+            .join(Claim, _about_or_made_by(Group.id))
+            .group_by(Group.name, Claim.stance)
+        )
+        return {(name, stance): count for name, stance, count in rows}
+
+
+def _about_or_made_by(group_id: Any) -> Any:
+    about = select(ClaimGroup.claim_id).where(ClaimGroup.group_id == group_id)
+    return or_(Claim.id.in_(about), Claim.speaker_group_id == group_id)
+
+
+def test_claims_are_counted_once_per_group_through_every_change(
+    watched: Store, add_document, make_claim
+) -> None:
+    first = add_document(
+        # Made by the TTP and about it: counted once for it.
+        make_claim("TTP", "responsibility", "claimed the attack", (TTP, BLA), claimant_org=TTP),
+        make_claim("Police", "accusation", "the BLA attacked", (BLA,)),
+    )
+    second = add_document(make_claim("Police", "accusation", "the TTP attacked", (TTP,)))
+    expected = {
+        (TTP, "responsibility"): 1,
+        (TTP, "accusation"): 1,
+        (BLA, "responsibility"): 1,
+        (BLA, "accusation"): 1,
+    }
+    assert _counted(watched) == _recounted(watched) == expected
+    assert dict(profile_of(watched, "TTP").stance_counts) == {"responsibility": 1, "accusation": 1}
+
+    # Extracted again: the document's old claims are counted off, the new ones on.
+    replaced = Extraction(
+        groups=(FoundGroup(BLA, "BLA", "separatist", 1),),
+        claims=(make_claim("BLA", "denial", "denied the attack", (BLA,), claimant_org=BLA),),
+    )
+    replace_extractions(watched, [(first, replaced)])
+    expected = {(TTP, "accusation"): 1, (BLA, "denial"): 1}
+    assert _counted(watched) == _recounted(watched) == expected
+
+    # A claim's stance or speaker changed in place.
+    with watched.session() as session:
+        session.execute(update(Claim).where(Claim.document_id == second).values(stance="denial"))
+        bla = session.scalar(select(Group.id).where(Group.name == BLA))
+        session.execute(
+            update(Claim).where(Claim.document_id == second).values(speaker_group_id=bla)
+        )
+    expected = {(TTP, "denial"): 1, (BLA, "denial"): 2}
+    assert _counted(watched) == _recounted(watched) == expected
+
+    # A claim no longer about a group; then a document deleted with all its claims.
+    with watched.session() as session:
+        ttp = session.scalar(select(Group.id).where(Group.name == TTP))
+        session.execute(delete(ClaimGroup).where(ClaimGroup.group_id == ttp))
+    assert _counted(watched) == _recounted(watched) == {(BLA, "denial"): 2}
+    with watched.session() as session:
+        session.execute(delete(Document).where(Document.id == second))
+    assert _counted(watched) == _recounted(watched) == {(BLA, "denial"): 1}
+    assert profile_of(watched, "TTP").stance_counts == ()
+    assert group_claims(watched, BLA)[1] == 1
+
+
+def _documents_counted(store: Store) -> dict[str, int]:
+    """The stored document counts by group name, and the same counted from the mentions."""
+    with store.session() as session:
+        stored = dict(
+            session.execute(
+                select(Group.name, GroupDocumentCount.documents)
+                .join(Group, Group.id == GroupDocumentCount.group_id)
+                .where(GroupDocumentCount.documents != 0)
+            ).all()
+        )
+        counted = dict(
+            session.execute(
+                select(Group.name, func.count(func.distinct(Mention.document_id)))
+                .join(Mention, Mention.group_id == Group.id)
+                .where(Mention.via != "anaphora")
+                .group_by(Group.name)
+            ).all()
+        )
+    assert stored == counted
+    return stored
+
+
+def _mention(document_id: int, group_id: int, via: str = "name") -> dict[str, object]:
+    return {
+        "document_id": document_id,
+        "group_id": group_id,
+        "surface": "x",
+        "start": 0,
+        "end": 1,
+        "via": via,
+    }
+
+
+def test_documents_are_counted_once_per_group_through_every_change(
+    watched: Store, add_document
+) -> None:
+    first = add_document(groups=(TTP, BLA))
+    second = add_document(groups=(TTP,))
+    with watched.session() as session:
+        ttp, bla = (
+            session.scalar(select(Group.id).where(Group.name == name)) for name in (TTP, BLA)
+        )
+        # More mentions of a group in a document it names, in one statement and alone;
+        # a mention that only refers back to the BLA ("the group").
+        session.execute(insert(Mention), [_mention(first, ttp), _mention(first, ttp, "alias")])
+        session.execute(insert(Mention), [_mention(second, bla, "anaphora")])
+    assert _documents_counted(watched) == {TTP: 2, BLA: 1}
+    assert profile_of(watched, "TTP").documents_total == 2
+
+    # Extracted again, naming the BLA only; a mention changed in place; a document deleted.
+    replace_extractions(watched, [(second, Extraction(mentions=(GroupMention(BLA, "BLA", 0, 3),)))])
+    assert _documents_counted(watched) == {TTP: 1, BLA: 2}
+    with watched.session() as session:
+        session.execute(
+            update(Mention)
+            .where(Mention.document_id == first, Mention.group_id == bla)
+            .values(via="anaphora")
+        )
+    assert _documents_counted(watched) == {TTP: 1, BLA: 1}
+    with watched.session() as session:
+        session.execute(delete(Mention).where(Mention.document_id == first, Mention.via == "name"))
+    assert _documents_counted(watched) == {TTP: 1, BLA: 1}  # the alias still names the TTP
+    with watched.session() as session:
+        session.execute(delete(Document).where(Document.id == first))
+    assert _documents_counted(watched) == {BLA: 1}
+    assert profile_of(watched, "TTP").documents_total == 0

@@ -131,6 +131,32 @@ class Claim(Base):
     )
 
 
+class GroupClaimCount(Base):
+    """How many claims are about (or made by) a group, per stance: each claim once per
+    group. Kept by triggers on claims and claim_groups (migration 0007), never by sitrep's
+    code, so that a group's profile need not count its claims."""
+
+    __tablename__ = "group_claim_counts"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    stance: Mapped[str] = mapped_column(String(20), primary_key=True)
+    claims: Mapped[int] = mapped_column(Integer)
+
+
+class GroupDocumentCount(Base):
+    """How many documents name a group (a mention referring back to it does not count).
+    Kept by triggers on mentions (migration 0007), never by sitrep's code."""
+
+    __tablename__ = "group_document_counts"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class ClaimGroup(Base):
     """Which groups a claim is about."""
 

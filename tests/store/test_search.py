@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from digests.documents import LoadedDocument
+from digests.store import search as search_module
 from digests.store.documents import save_documents
-from digests.store.engine import Store
-from digests.store.search import search, search_words
+from digests.store.engine import Store, open_store
+from digests.store.search import document_frequencies, search, search_words
 
 
 @pytest.fixture
@@ -21,12 +24,14 @@ def filled(store: Store) -> dict[str, int]:
     return {s.document.title: s.document_id for s in saved}
 
 
-def test_all_words_must_match_by_default(store: Store, filled: dict[str, int]) -> None:
+def test_all_words_must_match_by_default(store: Store, filled: dict[str, int], way: str) -> None:
     assert [hit.id for hit in search(store, "training camps Kandahar")] == [filled["camps"]]
     assert search(store, "camps propaganda") == []
 
 
-def test_any_word_ranks_better_matches_first(store: Store, filled: dict[str, int]) -> None:
+def test_any_word_ranks_better_matches_first(
+    store: Store, filled: dict[str, int], way: str
+) -> None:
     hits = search(store, "UN propaganda", match_all=False)
     assert hits[0].id == filled["denial"]
     assert {hit.id for hit in hits} == {filled["denial"], filled["un"]}
@@ -56,3 +61,95 @@ def test_empty_query_finds_nothing(store: Store, filled: dict[str, int]) -> None
 def test_claims_are_searchable_too(store: Store) -> None:
     # Claims arrive with extraction; the table is searchable from the start.
     assert search(store, "propaganda", target="claims") == []
+
+
+def _save(store: Store, *texts: str) -> list[int]:
+    """Store each text as a document, in order (later ones are newer); their ids."""
+    saved = save_documents(
+        store, [LoadedDocument(text=t, title=f"d{n}", source="t") for n, t in enumerate(texts)]
+    )
+    return [s.document_id for s in saved]
+
+
+@pytest.fixture(params=["through the index", "newest rows first"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The two ways PostgreSQL finds the newest matches: all of them through the index,
+    or (more matches than it reads that way) the newest rows read one by one."""
+    if request.param == "newest rows first":
+        monkeypatch.setattr(search_module, "_FROM_INDEX", 1)
+    return str(request.param)
+
+
+@pytest.fixture(
+    params=[
+        ("sqlite", ""),
+        ("postgresql", "through the index"),
+        ("postgresql", "newest rows first"),
+    ],
+    ids=["sqlite", "postgresql-through-the-index", "postgresql-newest-rows-first"],
+)
+def newest_store(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Store]:
+    """A fresh store ranking just the newest matches. PostgreSQL finds them in two ways:
+    all of them through the index, or (more matches than it reads that way) the newest
+    rows read one by one."""
+    dialect, way = request.param
+    if way == "newest rows first":
+        monkeypatch.setattr(search_module, "_FROM_INDEX", 1)
+    opened = open_store(request.getfixturevalue(f"{dialect}_url"))
+    yield opened
+    opened.close()
+
+
+def test_only_the_newest_matches_are_ranked(newest_store: Store) -> None:
+    store = newest_store
+    # The oldest report says "attack" most often, so it would rank first among all five.
+    ids = _save(
+        store,
+        "Attack after attack: the attack on the convoy.",
+        *(f"An attack on post {n} was reported." for n in range(4)),
+    )
+    assert search(store, "attack")[0].id == ids[0]
+    capped = search(store, "attack", most_ranked=2)
+    assert {hit.id for hit in capped} == set(ids[-2:])
+
+
+def test_a_rare_word_is_not_crowded_out_by_a_common_one(newest_store: Store) -> None:
+    store = newest_store
+    ids = _save(
+        store,
+        "Fighters attacked a checkpoint near Zarghun.",
+        *(f"Fighters attacked post {n}." for n in range(5)),
+    )
+    hits = search(store, "fighters zarghun", match_all=False, most_ranked=2)
+    # The old Zarghun report holds both words and ranks first; of the common word's other
+    # matches only the newest two are ranked.
+    assert hits[0].id == ids[0]
+    assert {hit.id for hit in hits} == {ids[0], *ids[-2:]}
+
+
+def test_document_frequencies_count_documents_holding_each_word(
+    store: Store, filled: dict[str, int]
+) -> None:
+    assert document_frequencies(
+        store, ["reports", "fighter", "kandahar", "absent", "two words"]
+    ) == {
+        "reports": 3,  # "report" and "reports" alike
+        "fighter": 1,
+        "kandahar": 1,
+        "absent": 0,
+    }
+
+
+def test_frequencies_of_common_words_are_estimated_from_the_newest_documents(
+    store: Store, filled: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Words held by more documents than are counted exactly get their share of the newest
+    # documents (here all of them), times the documents stored.
+    monkeypatch.setattr(search_module, "COUNTED_EXACTLY", 1)
+    assert document_frequencies(store, ["reports", "ttp", "absent"]) == {
+        "reports": 3,
+        "ttp": 1,
+        "absent": 0,
+    }
