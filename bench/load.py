@@ -621,6 +621,12 @@ def main() -> None:
     )
     parser.add_argument("--server-log", type=Path, help="keep the server's log here")
     parser.add_argument(
+        "--store-copy",
+        type=Path,
+        help="SQLite only: start from a copy of this store file when it exists (it must hold "
+        "--store-documents documents), and keep a copy of the filled store there when not",
+    )
+    parser.add_argument(
         "--database-url",
         help="a PostgreSQL server to create the store's database on (default: a SQLite file)",
     )
@@ -638,12 +644,19 @@ def main() -> None:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
             where = "SQLite"
         started = time.monotonic()
-        fill_store(url, corpus, options.store_documents).close()
-        print(
-            f"{where} store of {options.store_documents:,} documents filled in "
-            f"{time.monotonic() - started:.0f} s",
-            flush=True,
-        )
+        database = make_url(url).database or ""
+        if options.store_copy and options.store_copy.exists() and not options.database_url:
+            shutil.copyfile(options.store_copy, database)
+            print(f"SQLite store copied from {options.store_copy.name}", flush=True)
+        else:
+            fill_store(url, corpus, options.store_documents).close()
+            print(
+                f"{where} store of {options.store_documents:,} documents filled in "
+                f"{time.monotonic() - started:.0f} s",
+                flush=True,
+            )
+            if options.store_copy and not options.database_url:
+                shutil.copyfile(database, options.store_copy)
         log = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "serve.log"
         port, server = stack.enter_context(serving(url, stand_in, options.workers, log))
         digest_ts = post_digest(port, stand_in)
