@@ -60,7 +60,10 @@ def build_app(
         extractor=extractor,
         environment=template_environment(settings),
         results=ResultCache(
-            store, size=settings.result_cache_size, seconds=settings.result_cache_seconds
+            store,
+            size=settings.result_cache_size,
+            seconds=settings.result_cache_seconds,
+            computing=settings.web_answers_at_once,
         ),
         clock=clock,
     )

@@ -41,9 +41,12 @@ def store_version(store: Store) -> StoreVersion:
 class ResultCache:
     """Up to `size` results, each for at most `seconds` and while the store is unchanged.
 
-    Thread-safe; `size=0` or `seconds=0` keeps nothing. A result is computed outside the
-    lock, so two threads asking the same new question may both compute it, and one slow
-    question never holds up the others.
+    Thread-safe; `size=0` or `seconds=0` keeps nothing. At most `computing` results are
+    computed at once (a result computed within another's computation counts once): the
+    others wait their turn without taking a share of the interpreter, so that the threads
+    acknowledging Slack's requests and giving kept results get it quickly. A result is
+    computed outside the lock, so two threads asking the same new question may both
+    compute it.
     """
 
     def __init__(
@@ -52,9 +55,12 @@ class ResultCache:
         *,
         size: int,
         seconds: float,
+        computing: int = 2,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
+        self._turns = threading.BoundedSemaphore(computing)
+        self._in_turn = threading.local()
         self._entries: TTLCache[Hashable, tuple[StoreVersion, object]] | None = (
             TTLCache(maxsize=size, ttl=seconds, timer=timer) if size > 0 and seconds > 0 else None
         )
@@ -63,16 +69,26 @@ class ResultCache:
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The result kept for `key` at the store's current version, or `compute()`'s."""
         if self._entries is None:
-            return compute()
+            return self._in_its_turn(compute)
         version = store_version(self._store)
         with self._lock:
             kept = self._entries.get(key)
         if kept is not None and kept[0] == version:
             return kept[1]  # type: ignore[return-value]  # stored by this key's compute
-        result = compute()
+        result = self._in_its_turn(compute)
         with self._lock:
             self._entries[key] = (version, result)
         return result
+
+    def _in_its_turn(self, compute: Callable[[], T]) -> T:
+        if getattr(self._in_turn, "held", False):
+            return compute()  # within another result's computation, in its turn
+        with self._turns:
+            self._in_turn.held = True
+            try:
+                return compute()
+            finally:
+                self._in_turn.held = False
 
     def clear(self) -> None:
         if self._entries is not None:

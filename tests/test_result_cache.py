@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,42 @@ def test_the_oldest_entries_make_room(store) -> None:
         results.get(key, compute)
     assert results.get("c", compute) == "result 3"
     assert results.get("a", compute) == "result 4"  # made room for c
+
+
+def test_at_most_computing_results_are_worked_out_at_once(store) -> None:
+    results = ResultCache(store, size=8, seconds=60, computing=2)
+    lock, running, most = threading.Lock(), [0], [0]
+
+    def slow() -> str:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.5)
+        with lock:
+            running[0] -= 1
+        return "done"
+
+    threads = [
+        threading.Thread(target=results.get, args=(f"q{n}", slow), daemon=True) for n in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert most[0] == 2
+
+
+def test_a_result_computed_within_another_takes_no_second_turn(store) -> None:
+    results = ResultCache(store, size=8, seconds=60, computing=1)
+    answers: list[str] = []
+
+    def answer() -> str:
+        claims = results.get("the thread's claims", lambda: "claims")
+        return f"answer from {claims}"
+
+    thread = threading.Thread(
+        target=lambda: answers.append(results.get("question", answer)), daemon=True
+    )
+    thread.start()
+    thread.join(timeout=30)
+    assert answers == ["answer from claims"]
