@@ -24,6 +24,8 @@ CORROBORATION_OVERLAP = 0.25
 DISPUTE_OVERLAP = 0.15
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+# Word lists read better as paragraphs than a word a line.
+# fmt: off
 _STOPWORDS = frozenset(
     (
         "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for",
@@ -47,6 +49,7 @@ MIN_SHARED_WORDS = 3
 _CLAIM_NOUNS = frozenset({"report", "reports", "claim", "claims", "allegation", "allegations",
                           "accusation", "accusations", "suggestion", "suggestions", "finding",
                           "findings", "assertion", "assertions", "charge", "charges"})
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,59 +61,106 @@ class ClaimLink:
     kind: LinkKind
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimTerms:
+    """What `relate` weighs of one claim, worked out once: a claim is weighed against a
+    hundred others, and stemming its text for each of them was most of ingestion's time."""
+
+    denial: bool
+    source: str  # its claimant (or organisation) normalised; "" when it names none
+    about: frozenset[str]
+    content: frozenset[str]  # content-word stems (see _content_stems)
+    numbers: frozenset[str]
+    forms: frozenset[str]  # ways a text may name its source, padded (see _padded)
+    names_claims: bool  # its text says "report", "claims", ... (a denial naming a source)
+    padded_text: str  # its text normalised and padded, to look for another claim's forms
+    speakers: frozenset[str]  # its claimant and organisation as written
+
+
+def claim_terms(claim: Claim) -> ClaimTerms:
+    """The terms `relate` weighs of `claim` (pass them to `relate_terms` or `link_terms`)."""
+    words = _words(claim.text)
+    denial = claim.stance == "denial"
+    return ClaimTerms(
+        denial=denial,
+        source=_norm(claim.claimant or claim.claimant_org),
+        about=frozenset(claim.about),
+        content=frozenset(_content_stems(words)),
+        numbers=frozenset(claim.numbers),
+        forms=frozenset(_padded(form) for form in _source_forms(claim)),
+        # Only a denial's own text is searched for names.
+        names_claims=denial and bool(words & _CLAIM_NOUNS),
+        padded_text=_padded(claim.text.replace(".", "")) if denial else "",
+        speakers=frozenset((claim.claimant_org, claim.claimant)),
+    )
+
+
 def relate(a: Claim, b: Claim) -> LinkKind | None:
     """How claim `a` bears on claim `b`: "disputes" (a denies b), "corroborates", or None."""
-    if _same_source(a, b):
-        return None
-    if a.stance == "denial" and b.stance != "denial" and _denial_answers(a, b):
+    return relate_terms(claim_terms(a), claim_terms(b))
+
+
+def relate_terms(a: ClaimTerms, b: ClaimTerms) -> LinkKind | None:
+    """`relate` over the claims' terms."""
+    if a.source and a.source == b.source:
+        return None  # the same source says nothing new about itself
+    if a.denial and not b.denial and _denial_answers(a, b):
         return "disputes"
-    if a.stance == "denial" or b.stance == "denial":
+    if a.denial or b.denial:
         return None
-    shared_groups = set(a.about) & set(b.about)
-    if not shared_groups:
+    if not a.about & b.about:
         return None
-    shared = _content_words(a.text) & _content_words(b.text)
-    if len(shared) >= MIN_SHARED_WORDS and _overlap(a.text, b.text) >= CORROBORATION_OVERLAP:
+    shared = len(a.content & b.content)
+    if shared >= MIN_SHARED_WORDS and _overlap(a.content, b.content) >= CORROBORATION_OVERLAP:
         return "corroborates"
-    if set(a.numbers) & set(b.numbers) and len(shared) >= MIN_SHARED_WORDS - 1:
+    if a.numbers & b.numbers and shared >= MIN_SHARED_WORDS - 1:
         return "corroborates"  # the same figure ("6,000 fighters") about the same group
     return None
 
 
-def link_claims(claims: Sequence[tuple[str, Claim]]) -> tuple[ClaimLink, ...]:
+def link_claims(
+    claims: Sequence[tuple[str, Claim]], new: int | None = None
+) -> tuple[ClaimLink, ...]:
     """All links among claims given as (document id, claim) pairs.
 
     Corroboration only counts across documents (one article repeating itself confirms
-    nothing); a denial can dispute a claim in its own document or any other.
+    nothing); a denial can dispute a claim in its own document or any other. With `new`,
+    only the links that involve one of the first `new` claims.
     """
+    return link_terms([(document, claim_terms(claim)) for document, claim in claims], new)
+
+
+def link_terms(
+    claims: Sequence[tuple[str, ClaimTerms]], new: int | None = None
+) -> tuple[ClaimLink, ...]:
+    """`link_claims` over the claims' terms, in the same order."""
+    count = len(claims) if new is None else new
+    documents = [document for document, _ in claims]
+    terms = [claim for _, claim in claims]
     links: list[ClaimLink] = []
-    for first, (first_doc, first_claim) in enumerate(claims):
-        for second, (second_doc, second_claim) in enumerate(claims):
-            if first == second:
-                continue
-            kind = relate(first_claim, second_claim)
-            if kind == "corroborates" and (first_doc == second_doc or first > second):
+    for first, a in enumerate(terms):
+        if first >= count and not a.denial:
+            # An older claim's links to a new one: only disputes are kept (corroboration is
+            # reported once, from the new claim), and only a denial disputes.
+            continue
+        for second in range(len(terms) if first < count else count):
+            b = terms[second]
+            if first == second or (not a.denial and (b.denial or a.about.isdisjoint(b.about))):
+                continue  # what relate_terms says at once, without the call: nothing
+            kind = relate_terms(a, b)
+            if kind == "corroborates" and (documents[first] == documents[second] or first > second):
                 continue  # symmetric: report each pair once
             if kind is not None:
                 links.append(ClaimLink(first, second, kind))
     return tuple(links)
 
 
-def _same_source(a: Claim, b: Claim) -> bool:
-    first = _norm(a.claimant or a.claimant_org)
-    second = _norm(b.claimant or b.claimant_org)
-    return bool(first) and first == second
-
-
-def _denial_answers(denial: Claim, other: Claim) -> bool:
-    words = _words(denial.text)
-    if words & _CLAIM_NOUNS and any(
-        _contains(denial.text, form) for form in _source_forms(other)
-    ):
+def _denial_answers(denial: ClaimTerms, other: ClaimTerms) -> bool:
+    if denial.names_claims and any(form in denial.padded_text for form in other.forms):
         return True  # "dismissed the UN reports as propaganda" answers the UN
     # The accused answering: a group denying what another source says about it.
-    accused = set(other.about) & {denial.claimant_org, denial.claimant}
-    return bool(accused) and _overlap(denial.text, other.text) >= DISPUTE_OVERLAP
+    accused = other.about & denial.speakers
+    return bool(accused) and _overlap(denial.content, other.content) >= DISPUTE_OVERLAP
 
 
 def _source_forms(claim: Claim) -> set[str]:
@@ -131,19 +181,20 @@ def _source_forms(claim: Claim) -> set[str]:
     return {form for form in forms if _norm(form) not in _CLAIM_NOUNS | _STOPWORDS}
 
 
-def _contains(text: str, form: str) -> bool:
-    return f" {_norm(form)} " in f" {_norm(text.replace('.', ''))} "
+def _padded(text: str) -> str:
+    """`text` normalised with a space either side: `_padded(form) in _padded(text)` finds
+    a name only as whole words."""
+    return f" {_norm(text)} "
 
 
-def _overlap(first: str, second: str) -> float:
-    a, b = _content_words(first), _content_words(second)
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
 
 
-def _content_words(text: str) -> set[str]:
-    stems = {_stem(word) for word in _words(text) if word not in _STOPWORDS and len(word) > 2}
+def _content_stems(words: set[str]) -> set[str]:
+    stems = {_stem(word) for word in words if word not in _STOPWORDS and len(word) > 2}
     return stems - _GENERIC
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from digests.documents import LoadedDocument, word_count
 from digests.extract.model import Extraction
 from digests.store.engine import Store
-from digests.store.extractions import group_ids, link_claims, save_extraction, speaker_ids
+from digests.store.extractions import group_ids, link_claims, save_extractions, speaker_ids
 from digests.store.models import Document
 
 if TYPE_CHECKING:
@@ -116,11 +116,11 @@ def _save_extractions(
     extractions: dict[str, Extraction],
 ) -> None:
     ids, speakers = group_ids(session), speaker_ids(session)
-    new_claims = []
-    for content_hash, document_id in new_ids.items():
-        extraction = extractions.get(content_hash) or extractor.extract(fresh[content_hash].text)
-        new_claims += save_extraction(session, document_id, extraction, ids, speakers)
-    link_claims(session, new_claims, ids)
+    batch = [
+        (document_id, extractions.get(content_hash) or extractor.extract(fresh[content_hash].text))
+        for content_hash, document_id in new_ids.items()
+    ]
+    link_claims(session, save_extractions(session, batch, ids, speakers), ids)
 
 
 def _outcomes(

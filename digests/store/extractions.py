@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from digests.extract.links import link_claims as relate_all
+from digests.extract.links import claim_terms, link_terms
 from digests.extract.model import Claim, Extraction, FoundGroup
 from digests.extract.watchlist import Watchlist, name_key
 from digests.store.engine import Store
@@ -18,6 +20,8 @@ from digests.store.models import ClaimGroup, ClaimLink, Group, Mention
 
 # How many earlier claims about the same groups a new claim is compared with.
 _LINK_CANDIDATES = 100
+# Sources repeat from claim to claim ("Police", "the Foreign Office"): their keys once.
+_source_key = lru_cache(maxsize=4096)(name_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,64 +93,98 @@ def _ensure_groups(
         ids[name] = result.scalar_one()
 
 
-def save_extraction(
+def save_extractions(
     session: Session,
-    document_id: int,
-    extraction: Extraction,
+    extractions: Sequence[tuple[int, Extraction]],
     ids: dict[str, int],
     speakers: Mapping[str, int] | None = None,
 ) -> list[StoredClaim]:
-    """Store one document's mentions and claims; `ids` (group name -> id) is kept up to date.
+    """Store documents' mentions and claims, as (document id, extraction) pairs; `ids`
+    (group name -> id) is kept up to date. Returns the claims stored, in the order given.
 
-    `speakers` (see speaker_ids) tells which claims a group makes itself; without it only
-    a source named exactly as a stored group counts.
+    Each table gets one multi-row statement for the whole batch (a statement per row
+    was most of a batch's time in the store). `speakers` (see speaker_ids) tells which
+    claims a group makes itself; without it only a source named exactly as a stored
+    group counts.
     """
-    about_names = {name for claim in extraction.claims for name in claim.about}
-    mention_names = {mention.group for mention in extraction.mentions}
-    _ensure_groups(session, ids, extraction.groups, sorted(about_names | mention_names))
-    if extraction.mentions:
-        session.execute(
-            insert(Mention),
-            [
+    mentions: list[dict[str, object]] = []
+    claims: list[dict[str, object]] = []
+    owners: list[tuple[int, Claim]] = []
+    for document_id, extraction in extractions:
+        about_names = {name for claim in extraction.claims for name in claim.about}
+        mention_names = {mention.group for mention in extraction.mentions}
+        _ensure_groups(session, ids, extraction.groups, sorted(about_names | mention_names))
+        mentions += [
+            {
+                "document_id": document_id,
+                "group_id": ids[mention.group],
+                "surface": mention.surface,
+                "start": mention.start,
+                "end": mention.end,
+                "via": mention.via,
+            }
+            for mention in extraction.mentions
+        ]
+        for claim in extraction.claims:
+            claims.append(
                 {
                     "document_id": document_id,
-                    "group_id": ids[mention.group],
-                    "surface": mention.surface,
-                    "start": mention.start,
-                    "end": mention.end,
-                    "via": mention.via,
+                    "speaker_group_id": _speaker(claim, ids, speakers),
+                    **claim_values(claim),
                 }
-                for mention in extraction.mentions
-            ],
-        )
-    stored: list[StoredClaim] = []
-    for claim in extraction.claims:
-        claim_id = session.execute(
-            insert(ClaimRow)
-            .values(
-                document_id=document_id,
-                speaker_group_id=_speaker(claim, ids, speakers),
-                **claim_values(claim),
             )
-            .returning(ClaimRow.id)
-        ).scalar_one()
-        if claim.about:
-            session.execute(
-                insert(ClaimGroup),
-                [
-                    {"claim_id": claim_id, "group_id": ids[name]}
-                    for name in dict.fromkeys(claim.about)
-                ],
-            )
-        stored.append(StoredClaim(claim_id, document_id, claim))
+            owners.append((document_id, claim))
+    # Core inserts, several rows a statement: the ORM's bulk path costs twice as much.
+    if mentions:
+        session.execute(insert(Mention.__table__), mentions)
+    if not claims:
+        return []
+    claim_ids = _new_ids(session, ClaimRow.__table__, len(claims))
+    session.execute(
+        insert(ClaimRow.__table__),
+        [{"id": claim_id, **row} for claim_id, row in zip(claim_ids, claims, strict=True)],
+    )
+    stored = [
+        StoredClaim(claim_id, document_id, claim)
+        for claim_id, (document_id, claim) in zip(claim_ids, owners, strict=True)
+    ]
+    about = [
+        {"claim_id": item.id, "group_id": ids[name]}
+        for item in stored
+        for name in dict.fromkeys(item.claim.about)
+    ]
+    if about:
+        session.execute(insert(ClaimGroup.__table__), about)
     return stored
+
+
+def _new_ids(session: Session, table: Table, count: int) -> list[int]:
+    """Ids for `count` new rows of `table`, the ones inserting them one by one would give.
+
+    Asking for them first lets the rows go in without RETURNING, which SQLAlchemy and
+    psycopg turn into statements with a placeholder per value (most of a batch's time).
+    SQLite numbers a new row one past the highest id; the caller holds the write lock
+    (a write session), so no one else takes these meanwhile.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return sorted(
+            session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                    "FROM generate_series(1, :count)"
+                ),
+                {"table": table.name, "count": count},
+            )
+        )
+    first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    return list(range(first, first + count))
 
 
 def _speaker(claim: Claim, ids: dict[str, int], speakers: Mapping[str, int] | None) -> int | None:
     for source in (claim.claimant_org, claim.claimant):
         if not source:
             continue
-        found = ids.get(source) or (speakers or {}).get(name_key(source))
+        found = ids.get(source) or (speakers or {}).get(_source_key(source))
         if found is not None:
             return found
     return None
@@ -185,9 +223,9 @@ def load_claims(session: Session, claim_ids: Sequence[int]) -> list[StoredClaim]
     )
     for claim_id, name in rows:
         about[claim_id].append(name)
-    found = {
-        row.id: row for row in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(claim_ids)))
-    }
+    # Rows rather than ORM objects: a batch's links read a few thousand claims.
+    table = ClaimRow.__table__
+    found = {row.id: row for row in session.execute(select(table).where(table.c.id.in_(claim_ids)))}
     return [
         StoredClaim(claim_id, found[claim_id].document_id, _claim(found[claim_id], about[claim_id]))
         for claim_id in claim_ids
@@ -195,7 +233,7 @@ def load_claims(session: Session, claim_ids: Sequence[int]) -> list[StoredClaim]
     ]
 
 
-def _claim(row: ClaimRow, about: Sequence[str]) -> Claim:
+def _claim(row: Row[Any], about: Sequence[str]) -> Claim:
     return Claim(
         claimant=row.claimant,
         claimant_role=row.claimant_role,
@@ -222,42 +260,76 @@ def link_claims(session: Session, new_claims: Sequence[StoredClaim], ids: dict[s
     claim in its own article) and against the latest claims of other documents about
     at least one of the same groups, never the whole store. Returns the links written.
     """
+    if not new_claims:
+        return 0
     by_document: dict[int, list[StoredClaim]] = defaultdict(list)
     for stored in new_claims:
         by_document[stored.document_id].append(stored)
-    linked: set[tuple[int, int]] = set()  # two new documents of one batch meet twice
+    about = {
+        document_id: {ids[name] for stored in own for name in stored.claim.about if name in ids}
+        for document_id, own in by_document.items()
+    }
+    candidates, documents = _earlier_claims(session, about, max(map(len, by_document.values())))
+    # Each claim's terms once per batch: the same earlier claims meet many new ones.
+    terms = {stored.id: claim_terms(stored.claim) for stored in new_claims}
+    documents.update({stored.id: stored.document_id for stored in new_claims})
+    older = {claim_id for found in candidates.values() for claim_id in found} - terms.keys()
+    for stored in load_claims(session, sorted(older)):
+        terms[stored.id] = claim_terms(stored.claim)
+    # In the order the links were found, document by document; two new documents of one
+    # batch meet twice, and the second meeting adds no link the first made.
+    rows: dict[tuple[int, int], str] = {}
     for document_id, own in by_document.items():
-        about = {ids[name] for stored in own for name in stored.claim.about if name in ids}
-        candidates = _earlier_claims(session, document_id, about) if about else []
-        pool = [*own, *candidates]
-        new_ids = {stored.id for stored in own}
-        rows = {}
-        for link in relate_all([(str(s.document_id), s.claim) for s in pool]):
-            pair = (pool[link.source].id, pool[link.target].id)
-            if (pair[0] in new_ids or pair[1] in new_ids) and pair not in linked:
-                rows[pair] = link.kind
-                linked.add(pair)
-        if rows:
-            session.execute(
-                insert(ClaimLink),
-                [
-                    {"claim_id": source, "other_claim_id": target, "kind": kind}
-                    for (source, target), kind in rows.items()
-                ],
-            )
-    return len(linked)
+        pool = [stored.id for stored in own] + candidates[document_id]
+        found = link_terms([(str(documents[i]), terms[i]) for i in pool], new=len(own))
+        for link in found:
+            rows.setdefault((pool[link.source], pool[link.target]), link.kind)
+    if rows:
+        session.execute(
+            insert(ClaimLink.__table__),
+            [
+                {"claim_id": source, "other_claim_id": target, "kind": kind}
+                for (source, target), kind in rows.items()
+            ],
+        )
+    return len(rows)
 
 
-def _earlier_claims(session: Session, document_id: int, group_ids: set[int]) -> list[StoredClaim]:
-    candidate_ids = session.scalars(
-        select(ClaimGroup.claim_id)
-        .join(ClaimRow, ClaimRow.id == ClaimGroup.claim_id)
-        .where(ClaimGroup.group_id.in_(group_ids), ClaimRow.document_id != document_id)
-        .group_by(ClaimGroup.claim_id)
-        .order_by(ClaimGroup.claim_id.desc())
-        .limit(_LINK_CANDIDATES)
-    ).all()
-    return load_claims(session, candidate_ids)
+def _earlier_claims(
+    session: Session, about: Mapping[int, set[int]], most_claims: int
+) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """For each document (its id -> the ids of the groups its claims are about), the ids of
+    the latest `_LINK_CANDIDATES` claims of other documents about one of those groups,
+    newest first; and the document of each claim named. `most_claims` is the most claims
+    any one of the documents has.
+
+    Fetched once for the whole batch, `_LINK_CANDIDATES + most_claims` latest claims per
+    group: a document's own claims may take up to `most_claims` of a group's places, and
+    every one of its candidates is among the rest.
+    """
+    depth = _LINK_CANDIDATES + most_claims
+    latest: dict[int, list[tuple[int, int]]] = {}
+    documents: dict[int, int] = {}
+    for group_id in sorted(set().union(*about.values())):
+        rows = session.execute(
+            select(ClaimGroup.claim_id, ClaimRow.document_id)
+            .join(ClaimRow, ClaimRow.id == ClaimGroup.claim_id)
+            .where(ClaimGroup.group_id == group_id)
+            .order_by(ClaimGroup.claim_id.desc())
+            .limit(depth)
+        ).all()
+        latest[group_id] = [(claim_id, document_id) for claim_id, document_id in rows]
+        documents.update(latest[group_id])
+    candidates: dict[int, list[int]] = {}
+    for document_id, group_ids in about.items():
+        others = {
+            claim_id
+            for group_id in group_ids
+            for claim_id, owner in latest[group_id]
+            if owner != document_id
+        }
+        candidates[document_id] = sorted(others, reverse=True)[:_LINK_CANDIDATES]
+    return candidates, documents
 
 
 def replace_extractions(
@@ -267,9 +339,7 @@ def replace_extractions(
     with store.session(write=True) as session:
         clear_extractions(session, [document_id for document_id, _ in extractions])
         ids, speakers = group_ids(session), speaker_ids(session)
-        new_claims: list[StoredClaim] = []
-        for document_id, extraction in extractions:
-            new_claims += save_extraction(session, document_id, extraction, ids, speakers)
+        new_claims = save_extractions(session, extractions, ids, speakers)
         return len(new_claims), link_claims(session, new_claims, ids)
 
 

@@ -102,3 +102,20 @@ def test_link_claims_counts_corroboration_across_documents_only_and_once() -> No
     assert ClaimLink(0, 1, "corroborates") not in links  # same document
     assert ClaimLink(2, 0, "corroborates") not in links  # each pair once
     assert ClaimLink(3, 0, "disputes") in links
+
+
+def test_link_claims_with_new_keeps_only_the_links_of_the_new_claims() -> None:
+    twin = claim("Reuters", "report", UN_REPORT.text, about=UN_REPORT.about)
+    pairs = [
+        ("b", TALIBAN_DENIAL),
+        ("b", twin),
+        ("a", UN_REPORT),
+        ("a", UN_TEAMS),
+        ("c", OTHER_REPORT),
+        ("c", claim("Analysts", "report", UN_REPORT.text, about=UN_REPORT.about)),
+    ]
+    every = link_claims(pairs)
+    for new in range(len(pairs) + 1):
+        expected = tuple(link for link in every if link.source < new or link.target < new)
+        assert link_claims(pairs, new=new) == expected
+    assert {link.kind for link in every} == {"corroborates", "disputes"}
