@@ -388,7 +388,9 @@ def generate(
                     break
                 if (wait := due - time.monotonic()) > 0:
                     time.sleep(wait)
-                futures.append(pool.submit(send, port, traffic, number, due, end))
+                # The last requests, due just before the end, are started a moment after it
+                # without having waited for a client: a second's grace keeps them sent.
+                futures.append(pool.submit(send, port, traffic, number, due, end + 1.0))
             return [future.result() for future in futures]
         numbers = iter(range(requests))
         lock = threading.Lock()
