@@ -3,6 +3,8 @@ with their context, answered once however often Slack delivers them."""
 
 from __future__ import annotations
 
+from digests.documents import load_sources
+from digests.ingest import ingest
 from digests.store.posts import find_thread_post
 
 BOT = "U0SITREP"  # the stand-in's bot user
@@ -134,3 +136,33 @@ def test_an_answer_that_fails_says_so_in_the_thread(bot, as_slack, monkeypatch) 
     [reply] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
     assert "Sorry, answering that failed on sitrep's side" in reply.text
     assert "the store went away" not in reply.text  # details go to the log, not the channel
+
+
+def test_a_question_asked_again_after_new_documents_is_answered_from_them(
+    bot, as_slack, extractor, tmp_path
+) -> None:
+    def ask(ts: str) -> str:
+        bot.event(
+            {
+                "type": "app_mention",
+                "channel": "C0DIGEST",
+                "user": "U0READER",
+                "text": f"<@{BOT}> how many fighters does Boko Haram have?",
+                "ts": ts,
+            }
+        )
+        [answer] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, ts))
+        return answer.text
+
+    assert "I can't answer" in ask("1900000000.001500")
+    report = tmp_path / "boko-haram.txt"
+    report.write_text(
+        "Boko Haram strength\n\nBoko Haram has about 4,000 fighters in the Lake Chad basin, "
+        "according to a UN monitoring report published on Monday.\n",
+        encoding="utf-8",
+    )
+    summary = ingest(bot.store, load_sources([str(report)], max_bytes=100_000), extractor=extractor)
+    assert summary.ingested == 1
+    answer = ask("1900000000.001600")
+    assert "4,000" in answer
+    assert "Boko Haram strength" in answer  # the new document, cited
