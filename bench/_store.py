@@ -21,7 +21,7 @@ from digests.extract.model import Extraction
 from digests.extract.pipeline import load_extractor
 from digests.resources import config_dir
 from digests.store.engine import Store, open_store
-from digests.store.extractions import claim_values, group_ids, sync_watchlist
+from digests.store.extractions import claim_values, group_ids, mention_values, sync_watchlist
 from digests.store.models import Claim, ClaimGroup, ClaimLink, Document, Mention
 
 NOW = datetime.now(UTC)
@@ -107,17 +107,9 @@ def fill(
                         "ingested_at": NOW - age,
                     }
                 )
-                for mention in extraction.mentions:
-                    mentions.append(
-                        {
-                            "document_id": document_id,
-                            "group_id": ids[mention.group],
-                            "surface": mention.surface,
-                            "start": mention.start,
-                            "end": mention.end,
-                            "via": mention.via,
-                        }
-                    )
+                mentions += [
+                    mention_values(document_id, mention, ids) for mention in extraction.mentions
+                ]
                 for index, claim in enumerate(extraction.claims):
                     claim_id = document_id * 100 + index
                     claims.append(

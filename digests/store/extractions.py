@@ -12,7 +12,7 @@ from sqlalchemy import Row, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from digests.extract.links import claim_terms, link_terms
-from digests.extract.model import Claim, Extraction, FoundGroup
+from digests.extract.model import Claim, Extraction, FoundGroup, GroupMention
 from digests.extract.watchlist import Watchlist, name_key
 from digests.store.engine import Store
 from digests.store.models import Claim as ClaimRow
@@ -114,17 +114,7 @@ def save_extractions(
         about_names = {name for claim in extraction.claims for name in claim.about}
         mention_names = {mention.group for mention in extraction.mentions}
         _ensure_groups(session, ids, extraction.groups, sorted(about_names | mention_names))
-        mentions += [
-            {
-                "document_id": document_id,
-                "group_id": ids[mention.group],
-                "surface": mention.surface,
-                "start": mention.start,
-                "end": mention.end,
-                "via": mention.via,
-            }
-            for mention in extraction.mentions
-        ]
+        mentions += [mention_values(document_id, mention, ids) for mention in extraction.mentions]
         for claim in extraction.claims:
             claims.append(
                 {
@@ -188,6 +178,20 @@ def _speaker(claim: Claim, ids: dict[str, int], speakers: Mapping[str, int] | No
         if found is not None:
             return found
     return None
+
+
+def mention_values(
+    document_id: int, mention: GroupMention, ids: Mapping[str, int]
+) -> dict[str, object]:
+    """A mention's row in the mentions table; `ids` maps group names to their ids."""
+    return {
+        "document_id": document_id,
+        "group_id": ids[mention.group],
+        "surface": mention.surface,
+        "start": mention.start,
+        "end": mention.end,
+        "via": mention.via,
+    }
 
 
 def claim_values(claim: Claim) -> dict[str, object]:
