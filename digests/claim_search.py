@@ -15,15 +15,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Environment
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
 
 from digests.compose import ClaimView, load_claim_views
 from digests.messages import SlackMessage
-from digests.profiles import claims_of_groups
 from digests.render import MAX_BLOCKS, MAX_TEXT_CHARS, render_macro, sections, shorten
 from digests.store.engine import Store
 from digests.store.groups import GroupRecord, all_groups, name_index
-from digests.store.models import Claim
+from digests.store.models import Claim, ClaimGroup
 from digests.store.search import SearchHit, search
 
 TEMPLATE = "claim_matches.j2"
@@ -68,19 +68,60 @@ def search_claims(store: Store, words: str, *, limit: int = 5) -> list[ClaimView
         _score(scores, hits, _SOME_WORDS)
     with store.session() as session:
         if named:
-            condition = claims_of_groups([group.id for group in named])
+            group_ids = [group.id for group in named]
             if not other_terms:  # only a group's name: its latest claims are candidates too
-                latest = session.scalars(
-                    select(Claim.id).where(condition).order_by(Claim.id.desc()).limit(pool)
-                ).all()
+                latest = _latest_about_groups(session, group_ids, pool)
                 _score(scores, [SearchHit(claim_id, 0.0) for claim_id in latest], _GROUP_ONLY)
-            about_named = set(
-                session.scalars(select(Claim.id).where(Claim.id.in_(list(scores)), condition))
-            )
-            for claim_id in about_named:
+            for claim_id in _about_groups(session, list(scores), group_ids):
                 scores[claim_id] += _ABOUT_NAMED_GROUP
         best = sorted(scores, key=lambda claim_id: (-scores[claim_id], -claim_id))[:limit]
         return load_claim_views(session, best)
+
+
+def _latest_about_groups(session: Session, group_ids: Sequence[int], limit: int) -> list[int]:
+    """The newest `limit` claims about one of the groups or made by one of them.
+
+    Each group's claims and its own statements are read newest first from their indexes,
+    `limit` of each: `claims_of_groups` ordered by id would sort every claim of a large
+    group first (200 ms for one with 100,000).
+    """
+    found: set[int] = set()
+    for group_id in group_ids:
+        found.update(
+            session.scalars(
+                select(ClaimGroup.claim_id)
+                .where(ClaimGroup.group_id == group_id)
+                .order_by(ClaimGroup.claim_id.desc())
+                .limit(limit)
+            )
+        )
+        found.update(
+            session.scalars(
+                select(Claim.id)
+                .where(Claim.speaker_group_id == group_id)
+                .order_by(Claim.id.desc())
+                .limit(limit)
+            )
+        )
+    return sorted(found, reverse=True)[:limit]
+
+
+def _about_groups(
+    session: Session, claim_ids: Sequence[int], group_ids: Sequence[int]
+) -> set[int]:
+    """Which of the claims are about one of the groups, or made by one of them.
+
+    Each candidate is looked up in the claim's own index entries: `claims_of_groups` would
+    first list every claim of the group (190 ms for a group with 100,000 of them).
+    """
+    about = exists().where(ClaimGroup.claim_id == Claim.id, ClaimGroup.group_id.in_(group_ids))
+    return set(
+        session.scalars(
+            select(Claim.id).where(
+                Claim.id.in_(claim_ids), or_(about, Claim.speaker_group_id.in_(group_ids))
+            )
+        )
+    )
 
 
 def named_groups(words: str, groups: Sequence[GroupRecord]) -> tuple[list[GroupRecord], list[str]]:

@@ -172,6 +172,27 @@ def test_a_group_alias_finds_claims_about_the_group(seeded: Store) -> None:
     assert all(TTP not in c.about for c in found[3:])
 
 
+def test_a_group_alone_finds_its_newest_claims_about_it_or_by_it(
+    store: Store, add_document, make_claim
+) -> None:
+    with store.session(write=True) as session:
+        sync_watchlist(session, WATCHLIST)
+    for number in range(60):  # more than the candidates read for a group alone (50)
+        add_document(make_claim("Police", "report", f"insurgent report {number}", (BLA,)))
+    # Made by the group and about no group: its own statement counts too.
+    add_document(
+        make_claim("Jeeyand Baloch", "warning", "more raids will follow", claimant_org=BLA)
+    )
+    add_document(make_claim("Police", "report", "a market closed early", (TTP,)))
+    found = search_claims(store, "BLA", limit=4)
+    assert texts(found) == [
+        "more raids will follow",
+        "insurgent report 59",
+        "insurgent report 58",
+        "insurgent report 57",
+    ]
+
+
 def test_claims_about_a_named_group_rank_higher(seeded: Store) -> None:
     # Both claims hold "attack"; only one is about the BLA, and its text never names it.
     found = search_claims(seeded, "Baluch Liberation Army attack")
