@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from sqlalchemy import select
 
@@ -38,21 +40,28 @@ class Resolved:
 
 
 def all_groups(store: Store) -> list[GroupRecord]:
+    columns = (Group.id, Group.name, Group.short, Group.kind, Group.aliases, Group.on_watchlist)
     with store.session() as session:
         return [
             GroupRecord(row.id, row.name, row.short, row.kind, tuple(row.aliases), row.on_watchlist)
-            for row in session.scalars(select(Group).order_by(Group.name))
+            for row in session.execute(select(*columns).order_by(Group.name))
         ]
 
 
-def name_index(groups: Iterable[GroupRecord]) -> dict[str, GroupRecord]:
+def name_index(groups: Iterable[GroupRecord]) -> Mapping[str, GroupRecord]:
     """Every way of naming a group (case, spacing and punctuation aside) -> the group.
 
     Canonical names win over short names, short names over aliases, so "IS" cannot take
     a canonical name away from another group.
     """
+    return _name_index(tuple(groups))
+
+
+# Every question and command reads the same few hundred groups: their index is built once
+# (comparing the groups costs a tenth of building it again).
+@functools.lru_cache(maxsize=4)
+def _name_index(groups: tuple[GroupRecord, ...]) -> Mapping[str, GroupRecord]:
     index: dict[str, GroupRecord] = {}
-    groups = list(groups)
     for forms in (
         lambda g: g.aliases,
         lambda g: (g.short,),
@@ -62,7 +71,7 @@ def name_index(groups: Iterable[GroupRecord]) -> dict[str, GroupRecord]:
             for form in forms(group):
                 if form:
                     index[name_key(form)] = group
-    return index
+    return MappingProxyType(index)
 
 
 def resolve_groups(store: Store, names: Sequence[str]) -> Resolved:
