@@ -1,6 +1,7 @@
 """Full-text search over documents and claims, behind one function for every store kind.
 
-SQLite uses the FTS5 tables (ranked by BM25); PostgreSQL its own text search over the
+SQLite uses the FTS5 tables (ranked by BM25; claims by the rarity of the words they
+hold when any word may match); PostgreSQL its own text search over the
 GIN-indexed `text_search` tsvector columns of migration 0007 (ranked by ts_rank). User
 text never reaches either query language as syntax: it is cut into words first.
 """
@@ -8,6 +9,7 @@ text never reaches either query language as syntax: it is cut into words first.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,21 +91,112 @@ def _search_sqlite(
     # Each word is quoted, so FTS5 reads it as a plain string, never as an operator. FTS5
     # reads its matches newest first (by rowid) and stops after `most_ranked`, where
     # ranking every match of a common word would read them all (seconds at 1.5 million
-    # claims). BM25 is a sum over the query's words, so when any word may match, each
-    # word's newest matches are scored alone and the scores added up.
-    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    # claims).
+    quoted = [_quoted(word) for word in words]
+    with store.engine.connect() as connection:
+        if match_all:
+            return _ranked_by_bm25(connection, target, [" AND ".join(quoted)], limit, most_ranked)
+        if target == "claims":
+            return _ranked_by_rarity(connection, target, quoted, limit, most_ranked)
+        return _ranked_by_bm25(connection, target, quoted, limit, most_ranked)
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _ranked_by_bm25(
+    connection: Connection, target: SearchTarget, matches: list[str], limit: int, most: int
+) -> list[SearchHit]:
+    """The newest `most` rows of each match, ranked by FTS5's BM25. BM25 is a sum over
+    the query's words, so when any word may match, each word is a match of its own and
+    a row's scores for them are added up."""
     statement = text(
         f"SELECT rowid, bm25({target}_fts) FROM {target}_fts "  # noqa: S608 (constant names)
         f"WHERE {target}_fts MATCH :match ORDER BY rowid DESC LIMIT :most"
     )
     scores: dict[int, float] = {}
-    with store.engine.connect() as connection:
-        for match in [" AND ".join(quoted)] if match_all else quoted:
-            for rowid, rank in connection.execute(statement, {"match": match, "most": most_ranked}):
-                # bm25() is lower for better matches; flip it so callers see higher-is-better.
-                scores[rowid] = scores.get(rowid, 0.0) - float(rank)
-    best = sorted(scores.items(), key=lambda hit: (-hit[1], -hit[0]))[:limit]
+    for match in matches:
+        for rowid, rank in connection.execute(statement, {"match": match, "most": most}):
+            # bm25() is lower for better matches; flipped so callers see higher-is-better.
+            scores[rowid] = scores.get(rowid, 0.0) - float(rank)
+    best = sorted(scores.items(), key=_best_first)[:limit]
     return [SearchHit(id=rowid, score=score) for rowid, score in best]
+
+
+def _ranked_by_rarity(
+    connection: Connection, target: SearchTarget, quoted: list[str], limit: int, most: int
+) -> list[SearchHit]:
+    """Rows holding any of the words, those holding more and rarer words first.
+
+    FTS5's bm25() would weigh each word by counting every row that holds it: a read of
+    the word's whole index entry, 20-40 ms for "said" among 1.5 million claims, and a
+    question searches for a dozen words. Here each word's newest `most` matches are read
+    alone and a row scores the inverse document frequency of each word it holds, with the
+    number of rows holding the word counted among those matches or estimated from them
+    (_estimated_count). How often a row repeats a word, and its length, are left out:
+    a claim is a sentence, where words seldom repeat. Documents, with ten times fewer
+    rows and words that repeat, keep BM25.
+    """
+    span = _rowid_span(connection, target)
+    statement = text(
+        f"SELECT rowid FROM {target}_fts "  # noqa: S608 (constant names)
+        f"WHERE {target}_fts MATCH :match ORDER BY rowid DESC LIMIT :most"
+    )
+    scores: dict[int, float] = {}
+    for match in quoted:
+        rowids = connection.scalars(statement, {"match": match, "most": most}).all()
+        holding = (
+            _estimated_count(len(rowids), rowids[0], rowids[-1], most, span) if rowids else 0
+        )
+        weight = math.log(1 + (span.rows - holding + 0.5) / (holding + 0.5))
+        for rowid in rowids:
+            scores[rowid] = scores.get(rowid, 0.0) + weight
+    best = sorted(scores.items(), key=_best_first)[:limit]
+    return [SearchHit(id=rowid, score=score) for rowid, score in best]
+
+
+def _best_first(hit: tuple[int, float]) -> tuple[float, int]:
+    """Higher scores first; of equal ones, the newest."""
+    return (-hit[1], -hit[0])
+
+
+@dataclass(frozen=True, slots=True)
+class _RowidSpan:
+    """The rowids a table's rows lie between, and about how many rows it holds."""
+
+    first: int
+    last: int
+
+    @property
+    def rows(self) -> int:
+        return self.last - self.first + 1
+
+
+def _rowid_span(connection: Connection, table: str) -> _RowidSpan:
+    # Two subqueries: each is one look at the end of the table's b-tree, where
+    # "SELECT min(rowid), max(rowid)" would read every row.
+    first, last = connection.execute(
+        text(
+            f"SELECT (SELECT min(rowid) FROM {table}), "  # noqa: S608 (constant names)
+            f"(SELECT max(rowid) FROM {table})"
+        )
+    ).one()
+    return _RowidSpan(first or 0, last or 0)
+
+
+def _estimated_count(found: int, newest: int, oldest: int, most: int, span: _RowidSpan) -> int:
+    """How many rows hold a word, from its newest `most` matches: `found` of them, at
+    rowids `newest` down to `oldest`. Their number, when there are fewer; else as many as
+    they are dense among the rows they lie between, over all rows (rowids grow with every
+    row stored)."""
+    if found < most:
+        return found
+    if found > 1 and newest > oldest:
+        density = (found - 1) / (newest - oldest)
+    else:
+        density = found / max(span.last - oldest + 1, 1)
+    return min(span.rows, max(found, round(density * span.rows)))
 
 
 def _search_postgresql(
@@ -182,24 +275,31 @@ def _newest_matches(
 def document_frequencies(store: Store, words: Sequence[str]) -> dict[str, int]:
     """How many documents hold each word (as search matches it: "fighters" counts "fighter").
 
-    On PostgreSQL a word held by more than COUNTED_EXACTLY documents has its number
-    estimated from its share of the newest ones: counting every row would read them all.
+    A word held by more than COUNTED_EXACTLY documents has its number estimated from the
+    newest ones: counting every row would read them all.
     """
     words = list(dict.fromkeys(word for word in words if _WORD.fullmatch(word)))
     if not words:
         return {}
     if store.dialect == "postgresql":
         return _frequencies_postgresql(store, words)
-    statement = text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :w")
+    # Up to COUNTED_EXACTLY matches are counted; a word with more has their number
+    # estimated from how densely its newest matches lie (counting reads them all).
+    statement = text(
+        "SELECT count(*), max(rowid), min(rowid) FROM (SELECT rowid FROM documents_fts "
+        "WHERE documents_fts MATCH :w ORDER BY rowid DESC LIMIT :most)"
+    )
     with store.engine.connect() as connection:
-        return {
-            word: int(
-                connection.execute(
-                    statement, {"w": '"' + word.replace('"', '""') + '"'}
-                ).scalar_one()
+        span = _rowid_span(connection, "documents")
+        frequencies: dict[str, int] = {}
+        for word in words:
+            found, newest, oldest = connection.execute(
+                statement, {"w": _quoted(word), "most": COUNTED_EXACTLY}
+            ).one()
+            frequencies[word] = _estimated_count(
+                found, newest or 0, oldest or 0, COUNTED_EXACTLY, span
             )
-            for word in words
-        }
+        return frequencies
 
 
 def _frequencies_postgresql(store: Store, words: list[str]) -> dict[str, int]:

@@ -3,11 +3,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from digests.documents import LoadedDocument
 from digests.store import search as search_module
 from digests.store.documents import save_documents
 from digests.store.engine import Store, open_store
+from digests.store.models import Claim
 from digests.store.search import document_frequencies, search, search_words
 
 
@@ -143,13 +145,40 @@ def test_document_frequencies_count_documents_holding_each_word(
 
 
 def test_frequencies_of_common_words_are_estimated_from_the_newest_documents(
-    store: Store, filled: dict[str, int], monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Words held by more documents than are counted exactly get their share of the newest
-    # documents (here all of them), times the documents stored.
-    monkeypatch.setattr(search_module, "COUNTED_EXACTLY", 1)
-    assert document_frequencies(store, ["reports", "ttp", "absent"]) == {
-        "reports": 3,
-        "ttp": 1,
+    # Words held by more documents than are counted exactly have their number estimated
+    # from the newest documents: one in two holds "attack", one in ten "kandahar".
+    _save(
+        store,
+        *(
+            f"Report {n}: {'an attack' if n % 2 else 'a meeting'}"
+            f"{' in Kandahar' if n == 5 else ''}."
+            for n in range(10)
+        ),
+    )
+    monkeypatch.setattr(search_module, "COUNTED_EXACTLY", 2)
+    assert document_frequencies(store, ["attack", "kandahar", "report", "absent"]) == {
+        "attack": 5,
+        "kandahar": 1,  # fewer than are counted exactly: counted
+        "report": 10,
         "absent": 0,
     }
+
+
+def test_claims_holding_rarer_words_rank_first(store: Store, add_document, make_claim) -> None:
+    texts = [
+        "fighters crossed near Zarghun",  # the rare word: first, though the oldest
+        "fighters crossed the border at night",  # two common words
+        *(f"fighters moved to post {n}" for n in range(6)),
+        "fighters crossed again",
+    ]
+    for claim_text in texts:
+        add_document(make_claim("Police", "report", claim_text))
+    with store.session() as session:
+        ids = {row.text: row.id for row in session.execute(select(Claim.text, Claim.id))}
+    hits = search(store, "fighters crossed zarghun", target="claims", match_all=False)
+    assert hits[0].id == ids[texts[0]]
+    # Of the claims holding both common words, the newest first; then those holding one.
+    assert [hit.id for hit in hits[1:3]] == [ids[texts[-1]], ids[texts[1]]]
+    assert hits[2].score > hits[3].score
