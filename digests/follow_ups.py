@@ -21,7 +21,7 @@ from digests.qa.reply import render_answer
 from digests.qa.vocabulary import Vocabulary, load_vocabulary
 from digests.render import make_environment
 from digests.resources import config_dir
-from digests.result_cache import ResultCache
+from digests.result_cache import ResultCache, Shared
 from digests.settings import Settings
 from digests.store.engine import Store
 from digests.store.posts import PostRecord, find_thread_post
@@ -29,6 +29,8 @@ from digests.store.runs import RunRecord, find_run_by_ts, get_run
 from digests.store.schedules import get_schedule
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+# An answer is kept in the store as the message's payload, for every web process.
+_SHARED_REPLY: Shared[SlackMessage] = Shared(SlackMessage.as_payload, SlackMessage.from_payload)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,8 @@ def answer_follow_up(
     (the thread's first), or an honest "I can't answer" with the closest claims.
 
     With `results`, a thread's claims and its answers are kept: the same question in the
-    same thread is answered again without asking the store.
+    same thread is answered again without working it out, by this process or (the answer
+    being kept in the store) any other.
     """
     vocabulary = load_vocabulary(settings.vocabulary_dir or config_dir())
     context = follow_up.context
@@ -141,4 +144,6 @@ def answer_follow_up(
         )
         return render_answer(answer, environment or make_environment())
 
-    return results.get((*thread_key, follow_up.question), reply) if results else reply()
+    if results is None:
+        return reply()
+    return results.get((*thread_key, follow_up.question), reply, shared=_SHARED_REPLY)

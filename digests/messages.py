@@ -21,6 +21,15 @@ class SlackMessage:
             payload["metadata"] = self.metadata
         return payload
 
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> SlackMessage:
+        """The message `as_payload` gave."""
+        return cls(
+            text=payload["text"],
+            blocks=tuple(payload.get("blocks", ())),
+            metadata=payload.get("metadata"),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class RenderedDigest:
@@ -37,11 +46,7 @@ class RenderedDigest:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RenderedDigest:
-        def message(payload: dict[str, Any]) -> SlackMessage:
-            return SlackMessage(
-                text=payload["text"],
-                blocks=tuple(payload.get("blocks", ())),
-                metadata=payload.get("metadata"),
-            )
-
-        return cls(main=message(data["main"]), thread=tuple(message(p) for p in data["thread"]))
+        return cls(
+            main=SlackMessage.from_payload(data["main"]),
+            thread=tuple(SlackMessage.from_payload(p) for p in data["thread"]),
+        )

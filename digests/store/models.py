@@ -269,3 +269,16 @@ class SitrepPost(Base):
         UniqueConstraint("channel_id", "ts"),
         Index("ix_sitrep_posts_thread", "channel_id", "thread_ts"),
     )
+
+
+class KeptResult(Base):
+    """A result one web process worked out (a follow-up's answer, as Slack message
+    data), for every process to give again while the store is unchanged (see
+    digests/result_cache.py)."""
+
+    __tablename__ = "kept_results"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of what was asked
+    version: Mapped[str] = mapped_column(String(40))  # the store's version it was worked at
+    kept_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
