@@ -86,23 +86,14 @@ def _latest_about_groups(session: Session, group_ids: Sequence[int], limit: int)
     group first (200 ms for one with 100,000).
     """
     found: set[int] = set()
+    about_and_by = ((ClaimGroup.claim_id, ClaimGroup.group_id), (Claim.id, Claim.speaker_group_id))
     for group_id in group_ids:
-        found.update(
-            session.scalars(
-                select(ClaimGroup.claim_id)
-                .where(ClaimGroup.group_id == group_id)
-                .order_by(ClaimGroup.claim_id.desc())
-                .limit(limit)
+        for claim_id, group in about_and_by:
+            found.update(
+                session.scalars(
+                    select(claim_id).where(group == group_id).order_by(claim_id.desc()).limit(limit)
+                )
             )
-        )
-        found.update(
-            session.scalars(
-                select(Claim.id)
-                .where(Claim.speaker_group_id == group_id)
-                .order_by(Claim.id.desc())
-                .limit(limit)
-            )
-        )
     return sorted(found, reverse=True)[:limit]
 
 
