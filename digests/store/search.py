@@ -127,16 +127,17 @@ def _ranked_by_bm25(
 def _ranked_by_rarity(
     connection: Connection, target: SearchTarget, quoted: list[str], limit: int, most: int
 ) -> list[SearchHit]:
-    """Rows holding any of the words, those holding more and rarer words first.
+    """Rows holding any of the words, those holding more and rarer words first: BM25
+    with k1 = 0, which leaves out how often a row repeats a word.
 
     FTS5's bm25() would weigh each word by counting every row that holds it: a read of
     the word's whole index entry, 20-40 ms for "said" among 1.5 million claims, and a
     question searches for a dozen words. Here each word's newest `most` matches are read
-    alone and a row scores the inverse document frequency of each word it holds, with the
+    alone, and a row scores BM25's inverse document frequency of each word it holds, the
     number of rows holding the word counted among those matches or estimated from them
-    (_estimated_count). How often a row repeats a word, and its length, are left out:
-    a claim is a sentence, where words seldom repeat. Documents, with ten times fewer
-    rows and words that repeat, keep BM25.
+    (_estimated_count). A claim is a sentence,
+    where words seldom repeat; documents, with fifteen times fewer rows and words that
+    do repeat, keep FTS5's BM25.
     """
     span = _rowid_span(connection, target)
     statement = text(
