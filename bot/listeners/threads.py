@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services import Services
 from digests.channel_settings import reply
@@ -89,7 +90,7 @@ def _answer(
     context: ThreadContext,
 ) -> None:
     event_id = body.get("event_id")
-    if event_id and not first_time(services.store, event_id):
+    if event_id and not _first_time(services, event_id):
         log.info("event %s was already answered (a redelivery)", event_id)
         return
     channel_id = event["channel"]
@@ -123,15 +124,30 @@ def _answer(
         unfurl_media=False,
         **message.as_payload(),
     )
-    record_post(
-        services.store,
-        team_id=team_id,
-        channel_id=channel_id,
-        ts=posted["ts"],
-        thread_ts=thread_ts,
-        question=follow_up.question,
-        run_id=context.run.id if context.run else None,
-    )
+    try:
+        record_post(
+            services.store,
+            team_id=team_id,
+            channel_id=channel_id,
+            ts=posted["ts"],
+            thread_ts=thread_ts,
+            question=follow_up.question,
+            run_id=context.run.id if context.run else None,
+        )
+    except SQLAlchemyError:
+        # The answer is posted; only a question in its own thread will not be followed.
+        log.warning("the answer posted in %s could not be recorded", channel_id, exc_info=True)
+
+
+def _first_time(services: Services, event_id: str) -> bool:
+    """Whether the event is new. When the store cannot say (it stayed locked past its busy
+    timeout), the question is answered: a rare second answer to a redelivery is better
+    than none."""
+    try:
+        return first_time(services.store, event_id)
+    except SQLAlchemyError:
+        log.warning("event %s could not be recorded; answering it", event_id, exc_info=True)
+        return True
 
 
 def _written_by_a_person(event: dict[str, Any]) -> bool:

@@ -3,6 +3,8 @@ with their context, answered once however often Slack delivers them."""
 
 from __future__ import annotations
 
+from sqlalchemy.exc import OperationalError
+
 from digests.documents import load_sources
 from digests.ingest import ingest
 from digests.store.posts import find_thread_post
@@ -136,6 +138,23 @@ def test_an_answer_that_fails_says_so_in_the_thread(bot, as_slack, monkeypatch) 
     [reply] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
     assert "Sorry, answering that failed on sitrep's side" in reply.text
     assert "the store went away" not in reply.text  # details go to the log, not the channel
+
+
+def test_a_store_too_busy_to_record_the_question_still_answers_it(
+    bot, as_slack, monkeypatch
+) -> None:
+    digest_ts = _post_digest(bot)
+    already = len(_replies_from_sitrep(bot, digest_ts))
+
+    def locked(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    # Neither the event nor the answer can be written: the question is answered all the same.
+    monkeypatch.setattr("bot.listeners.threads.first_time", locked)
+    monkeypatch.setattr("bot.listeners.threads.record_post", locked)
+    bot.event(_message("source?", ts="1900000000.001500", thread_ts=digest_ts))
+    [reply] = as_slack.wait_for(lambda: _replies_from_sitrep(bot, digest_ts)[already:])
+    assert "as reported by" in reply.text
 
 
 def test_a_question_asked_again_after_new_documents_is_answered_from_them(
