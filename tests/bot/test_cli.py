@@ -123,7 +123,7 @@ def test_docs_lists_recent_documents_and_searches(sitrep, documents: Path) -> No
 def test_db_upgrade_reports_the_schema(sitrep) -> None:
     code, out, _ = sitrep("db", "upgrade")
     assert code == 0
-    assert "is at schema 0007 (newest)" in out
+    assert "is at schema 0008 (newest)" in out
 
 
 def test_demo_runs_from_the_installed_command(tmp_path: Path) -> None:
