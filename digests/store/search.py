@@ -183,7 +183,7 @@ def _rowid_span(connection: Connection, table: str) -> _RowidSpan:
             f"(SELECT max(rowid) FROM {table})"
         )
     ).one()
-    return _RowidSpan(first or 0, last or 0)
+    return _RowidSpan(1, 0) if last is None else _RowidSpan(first, last)  # empty: no rows
 
 
 def _estimated_count(found: int, newest: int, oldest: int, most: int, span: _RowidSpan) -> int:
@@ -271,6 +271,22 @@ def _newest_matches(
         )
     connection.exec_driver_sql(_AS_THE_PLANNER_LIKES)
     return newest
+
+
+def stored_documents(store: Store) -> int:
+    """About how many documents are stored, to weigh words by: exact on a store that
+    never deleted any, without counting them (a count reads every row: 60 ms at 100,000
+    documents on PostgreSQL). SQLite: the span of their rowids. PostgreSQL: the planner's
+    estimate of the table's rows, once it has one (autovacuum keeps it near)."""
+    with store.engine.connect() as connection:
+        if store.dialect != "postgresql":
+            return _rowid_span(connection, "documents").rows
+        estimate = connection.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'documents'::regclass")
+        ).scalar_one()
+        if estimate is not None and estimate > 0:
+            return round(estimate)
+        return int(connection.execute(text("SELECT count(*) FROM documents")).scalar_one())
 
 
 def document_frequencies(store: Store, words: Sequence[str]) -> dict[str, int]:

@@ -10,7 +10,7 @@ from digests.store import search as search_module
 from digests.store.documents import save_documents
 from digests.store.engine import Store, open_store
 from digests.store.models import Claim
-from digests.store.search import document_frequencies, search, search_words
+from digests.store.search import document_frequencies, search, search_words, stored_documents
 
 
 @pytest.fixture
@@ -182,3 +182,15 @@ def test_claims_holding_rarer_words_rank_first(store: Store, add_document, make_
     # Of the claims holding both common words, the newest first; then those holding one.
     assert [hit.id for hit in hits[1:3]] == [ids[texts[-1]], ids[texts[1]]]
     assert hits[2].score > hits[3].score
+
+
+def test_stored_documents_are_known_without_counting_them(store: Store) -> None:
+    assert stored_documents(store) == 0
+    _save(store, *(f"Report {n}." for n in range(7)))
+    assert stored_documents(store) == 7
+    if store.dialect == "postgresql":
+        # Once analysed, the planner's estimate stands for the count.
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql("ANALYZE documents")
+        _save(store, "One more report.")
+        assert stored_documents(store) == 7
