@@ -24,14 +24,20 @@ from digests.extract.actors import Actors
 from digests.qa import facts
 from digests.qa.evidence import Passage, find_passages
 from digests.qa.question import Question, QuestionKind, read_question, words_of
-from digests.qa.vocabulary import Vocabulary, stem
+from digests.qa.vocabulary import Vocabulary, stem, stems_of
 from digests.render import source_name
 from digests.store.engine import Store
 from digests.store.groups import GroupRecord, all_groups
 from digests.store.models import Document
 
 # How many of the best sentences are read for an answer.
-_PASSAGES_TRIED = 5
+_PASSAGES_TRIED = 8
+# What a fact standing right by all the question's words adds to its sentence's score.
+_SUPPORT_WEIGHT = 0.5
+# What a person described by the role a "who" question asks for ("which spokesman") adds.
+_ROLE_BONUS = 0.3
+# What a country for "where" or "next month" for "when" loses against a town or a day.
+_VAGUE_PENALTY = 0.2
 # A question is a sentence or two; a longer text is refused with a message, not read.
 MAX_QUESTION_CHARS = 1000
 # Below this confidence sitrep says it does not know and offers the closest claims.
@@ -50,6 +56,9 @@ _STANCE_VERBS = {
     "report": "reports",
     "statement": "says",
 }
+_REFERS_BACK_AT_START = re.compile(
+    r"^(?:It|They|He|She|This|These|Those|Its|Their|His|Her|The (?:group|attack|team))\b"
+)
 _CLAUSE_BREAK = re.compile(r",\s|;\s|\s[-–—]\s|:\s")
 
 
@@ -132,20 +141,63 @@ def answer_question(
         focus_documents=thread.document_ids,
     )
     fallback: Answer | None = None
+    best: tuple[float, Answer] | None = None
+    roles = _asked_roles(question, actors, vocabulary)
+    most_added = _SUPPORT_WEIGHT + (_ROLE_BONUS if roles else 0.0)
+    loaded = _load(store, passages[:_PASSAGES_TRIED])
     for tried, passage in enumerate(passages[:_PASSAGES_TRIED]):
+        if best is not None and passage.score + most_added <= best[0]:
+            break  # ranked by score: no passage further down can do better
         # Only the best sentence's neighbours are read: further down, a name next to a
         # sentence that merely shares a few words is a guess.
-        answer, has_fact = _from_passage(
-            store, question, passage, actors, vocabulary, neighbours=tried == 0
+        answer, fact, context = _from_passage(
+            loaded, question, passage, actors, vocabulary, roles, neighbours=tried == 0
         )
         if answer.text is None or answer.confidence < MIN_CONFIDENCE:
             continue
-        if has_fact:
-            return answer
-        # "Is it disputed?": a sentence saying nothing of a dispute answers only when no
-        # close runner-up has the denial.
-        fallback = fallback or answer
+        if fact is None or context != passage.sentence:
+            # "Is it disputed?": a sentence saying nothing of a dispute answers only when
+            # no close runner-up has the denial. A name in the sentence next to the best
+            # one answers only when no sentence holding the question's words names one.
+            fallback = fallback or answer
+            continue
+        # Of the sentences holding a fact of the kind asked for, the one whose fact
+        # stands closest to the question's weightiest words answers, not merely the
+        # best-ranked sentence: "killed ... in Aino Maina" over "... in Baluchistan".
+        # A fact from the sentence next to the passage counts the question's words in
+        # that sentence only: the passage's own words say nothing of a name beside them.
+        value = passage.score + _SUPPORT_WEIGHT * facts.support(
+            context, fact, passage.term_shares, vocabulary
+        )
+        # "which spokesman": a person the text calls a spokesman (or a synonym) fits.
+        if roles and (
+            facts.described_as(context, fact, roles)
+            or (answer.claim is not None and fact == answer.claim.claimant
+                and roles & stems_of(words_of(answer.claim.claimant_role)))
+        ):
+            value += _ROLE_BONUS
+        if not facts.is_specific(question.kind, fact, actors):
+            value -= _VAGUE_PENALTY
+        if best is None or value > best[0]:
+            best = (value, answer)
+    if best is not None:
+        return best[1]
     return fallback or _unsure(store, question)
+
+
+def _asked_roles(question: Question, actors: Actors, vocabulary: Vocabulary) -> frozenset[str]:
+    """For "who" questions, the stems of the roles asked for and their synonyms: "which
+    TTP spokesman" -> spokesman, spokesperson, spokeswoman."""
+    if question.kind != "who":
+        return frozenset()
+    # A relative is a role too: "who is Malala's father?"
+    stems = {
+        stem(term) for term in question.terms
+        if term in actors.role_forms or term in vocabulary.kin_words
+    }
+    if question.role is not None and question.role in question.terms:
+        stems.add(stem(question.role))  # "which tribal elder?"
+    return frozenset(stems.union(*(vocabulary.related(role) for role in stems)))
 
 
 def _referred_claim(question: Question, thread: ThreadClaims) -> ClaimView | None:
@@ -194,20 +246,39 @@ def _more_on(store: Store, question: Question) -> Answer:
     return Answer(question.text, question.kind, text, 1.0, citations, claim=lead)
 
 
-def _from_passage(
-    store: Store, question: Question, passage: Passage, actors: Actors, vocabulary: Vocabulary,
-    *, neighbours: bool = True,
-) -> tuple[Answer, bool]:
-    """The answer one sentence gives, with how sure sitrep is of it, and whether the
-    sentence holds the kind of fact asked for."""
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The claims and documents of the passages tried, read from the store at once."""
+
+    claims: dict[int, ClaimView]
+    sources: dict[int, SourceRef]
+
+
+def _load(store: Store, passages: Sequence[Passage]) -> _Loaded:
+    """One session for all the passages tried, not one each: answers stay fast."""
+    claim_ids = [claim_id for passage in passages for claim_id in passage.claim_ids]
+    document_ids = {passage.document_id for passage in passages}
     with store.session() as session:
-        claims = load_claim_views(session, passage.claim_ids)
-        row = session.execute(
-            select(Document.title, Document.outlet, Document.url).where(
-                Document.id == passage.document_id
+        claims = {claim.id: claim for claim in load_claim_views(session, claim_ids)}
+        rows = session.execute(
+            select(Document.id, Document.title, Document.outlet, Document.url).where(
+                Document.id.in_(document_ids)
             )
-        ).one()
-    source = SourceRef(passage.document_id, row.title, row.outlet, row.url)
+        ).all()
+    sources = {row.id: SourceRef(row.id, row.title, row.outlet, row.url) for row in rows}
+    return _Loaded(claims=claims, sources=sources)
+
+
+def _from_passage(
+    loaded: _Loaded, question: Question, passage: Passage, actors: Actors,
+    vocabulary: Vocabulary, roles: frozenset[str], *, neighbours: bool = True,
+) -> tuple[Answer, str | None, str]:
+    """The answer one sentence gives, with how sure sitrep is of it, the fact of the kind
+    asked for that it holds (None when it holds none), and the sentence holding that
+    fact: the passage's, or a neighbour's."""
+    claims = [loaded.claims[claim_id] for claim_id in passage.claim_ids
+              if claim_id in loaded.claims]
+    source = loaded.sources[passage.document_id]
     claim = _best_claim(claims, passage)
     speakers = tuple(c.speaker_group for c in claims if c.stance == "responsibility")
     speaking = question.about_speaking
@@ -219,16 +290,23 @@ def _from_passage(
         group_spans=passage.group_spans,
         actors=actors,
         vocabulary=vocabulary,
-        sources=() if speaking else _other_sources(claims, passage.matched, vocabulary),
+        sources=() if speaking else _other_sources(claims, passage, roles, vocabulary),
     )
     kind = question.kind
     confidence = passage.coverage
-    needs_fact = kind in {"how_many", "where", "when", "which_group"}
+    needs_fact = kind in {"how_many", "how_far", "how_old", "where", "when", "which_group"}
     # A source the question names ("which commander did Israel say it killed?") is not
     # the one it asks for.
+    # Nor is a group the question names ("who's the TTP spokesman that claimed it?" asks
+    # for the spokesman, not the TTP).
     spoken_by = (
         claim
-        if claim is not None and claim.claimant and not _named_in(claim.claimant, question)
+        if claim is not None
+        and claim.claimant
+        and not _named_in(claim.claimant, question)
+        and claim.speaker_group not in {group.name for group in question.groups}
+        # "which spokesman?" asks for a name: "a spokesman for the Houthis" is none.
+        and not (roles and not facts.people(claim.claimant, actors, []))
         else None
     )
     # "How many?" answered without a figure is no answer, nor "which commander was
@@ -236,8 +314,8 @@ def _from_passage(
     # fact ("A team was named. It will be led by ..."), else the next passage is tried.
     if fact is None and (needs_fact or (kind == "who" and (spoken_by is None or not speaking))):
         if not neighbours:
-            return Answer(question.text, kind, None, 0.0), False
-        return _from_neighbour(question, passage, source, actors, vocabulary), False
+            return Answer(question.text, kind, None, 0.0), None, ""
+        return _from_neighbour(question, passage, source, actors, vocabulary)
     clause = _clause(passage, fact, claim)
     if kind == "disputed":
         text = _disputed_passage_text(claim, fact, clause)
@@ -247,25 +325,27 @@ def _from_passage(
         text = _source_text(source, claim)
     elif kind == "who" and spoken_by is not None and (fact is None or speaking):
         text = f"{_speaker(spoken_by)}: {clause}"
+        fact = spoken_by.claimant  # "who said ...?": the source is the fact asked for
     elif fact is not None:
         text = f"{fact}. {_capitalised(clause)}"
     else:
         text = _capitalised(clause)
-    citation = _citation(source, passage.sentence, claim.claimant if claim else "")
+    citation = _citation(source, _in_context(passage), claim.claimant if claim else "")
     answer = Answer(question.text, kind, text, min(confidence, 1.0), (citation,), claim=claim)
-    return answer, fact is not None
+    return answer, fact, passage.sentence
 
 
 def _from_neighbour(
     question: Question, passage: Passage, source: SourceRef, actors: Actors,
     vocabulary: Vocabulary,
-) -> Answer:
+) -> tuple[Answer, str | None, str]:
     """The person or group asked for, from the sentence after the passage or the one
-    before it; the answer quotes both sentences. Only people and groups: a neighbour
-    refers to them ("It will be led by ...", "That attack was claimed by ..."), while a
-    figure, place or date in it may be of anything. No answer when neither holds one."""
+    before it, that fact and that sentence; the answer quotes both sentences. Only
+    people and groups: a neighbour refers to them ("It will be led by ...", "That attack
+    was claimed by ..."), while a figure, place or date in it may be of anything. No
+    answer when neither holds one."""
     if question.kind not in {"who", "which_group"}:
-        return Answer(question.text, question.kind, None, 0.0)
+        return Answer(question.text, question.kind, None, 0.0), None, ""
     for neighbour in passage.neighbours:
         fact = facts.asked_fact(
             question,
@@ -283,8 +363,20 @@ def _from_neighbour(
         quoted = " ".join(both if neighbour.follows else both[::-1])
         text = f"{fact}. {_capitalised(_words_limit(neighbour.sentence))}"
         citation = _citation(source, quoted, "")
-        return Answer(question.text, question.kind, text, min(passage.coverage, 1.0), (citation,))
-    return Answer(question.text, question.kind, None, 0.0)
+        answer = Answer(
+            question.text, question.kind, text, min(passage.coverage, 1.0), (citation,)
+        )
+        return answer, fact, neighbour.sentence
+    return Answer(question.text, question.kind, None, 0.0), None, ""
+
+
+def _in_context(passage: Passage) -> str:
+    """The sentence to quote: with the one before when it opens by referring back ("It
+    will be led by Zahid Mengal" says what "it" is only after "A committee was named")."""
+    if not _REFERS_BACK_AT_START.match(passage.sentence):
+        return passage.sentence
+    before = [neighbour for neighbour in passage.neighbours if not neighbour.follows]
+    return f"{before[0].sentence} {passage.sentence}" if before else passage.sentence
 
 
 def _named_in(name: str, question: Question) -> bool:
@@ -293,10 +385,13 @@ def _named_in(name: str, question: Question) -> bool:
 
 
 def _other_sources(
-    claims: Sequence[ClaimView], matched: tuple[str, ...], vocabulary: Vocabulary
+    claims: Sequence[ClaimView], passage: Passage, roles: frozenset[str],
+    vocabulary: Vocabulary,
 ) -> tuple[str, ...]:
     """The sources of the sentence's claims, unless the question describes them ("the NIA
-    spokesperson" is the source "NIA spokesman Alok Mittal")."""
+    spokesperson" is the source "NIA spokesman Alok Mittal"), or the sentence calls them
+    what the question asks for ("which tribal elder?": "Satar Hussaini, a tribal elder")."""
+    matched = passage.matched
     wanted = set(matched).union(*(vocabulary.related(word_stem) for word_stem in matched))
     return tuple(
         claim.claimant
@@ -304,6 +399,7 @@ def _other_sources(
         if claim.claimant
         and not wanted
         & {stem(word) for word in words_of(f"{claim.claimant_role} {claim.claimant_org}")}
+        and not facts.described_as(passage.sentence, claim.claimant, roles)
     )
 
 

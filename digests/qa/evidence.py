@@ -24,10 +24,9 @@ from digests.extract.sentences import split_sentences
 from digests.qa import facts
 from digests.qa.question import Question, words_of
 from digests.qa.vocabulary import Vocabulary, stem
-from digests.store.documents import count_documents
 from digests.store.engine import Store
 from digests.store.models import Claim, Document, Group, Mention
-from digests.store.search import document_frequencies, search
+from digests.store.search import document_frequencies, search, stored_documents
 
 # How many documents and claims full-text search proposes.
 _DOCUMENT_POOL = 12
@@ -75,6 +74,9 @@ class Passage:
     claim_ids: tuple[int, ...]  # claims made in this sentence
     matched: tuple[str, ...]  # the question's words the sentence holds (or a synonym of)
     neighbours: tuple[Neighbour, ...] = ()  # the sentence after, then the one before
+    # Each question word's stem and its share of the question's weight: how close a
+    # fact stands to the heavy words says how well it answers (`facts.support`).
+    term_shares: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,9 @@ def find_passages(
         ):
             claims_at[(document_id, start)].append(claim_id)
     named = {group.name for group in question.groups}
+    term_shares = tuple(
+        (term_stem, weight / weights.total) for term_stem, weight in weights.terms.items()
+    )
     passages: list[Passage] = []
     for document_id, text in texts.items():
         sentences = split_sentences(text)
@@ -206,6 +211,7 @@ def find_passages(
                         for other in (index + 1, index - 1)
                         if 0 <= other < len(sentences)
                     ),
+                    term_shares=term_shares,
                 )
             )
     passages.sort(key=lambda passage: (-passage.score, passage.document_id, passage.start))
@@ -227,7 +233,7 @@ def _group_words(question: Question) -> list[str]:
 
 def _weights(store: Store, question: Question, vocabulary: Vocabulary) -> _Weights:
     """Each search word's weight: log of how rare it is among the stored documents."""
-    total_documents = max(count_documents(store), 1)
+    total_documents = max(stored_documents(store), 1)
     frequencies = document_frequencies(store, list(question.terms))
     terms: dict[str, float] = {}
     related: dict[str, frozenset[str]] = {}

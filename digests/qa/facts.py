@@ -7,6 +7,7 @@ one nearest the words the question asked about.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digests.extract.actors import Actors
@@ -14,6 +15,9 @@ from digests.qa.question import Question, words_of
 from digests.qa.vocabulary import Vocabulary, stem
 
 _NUMBER_WORDS = (
+    # "Twenty-one" whole, before "twenty" and "one" alone
+    "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-"
+    "(?:one|two|three|four|five|six|seven|eight|nine)|"
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     "eighty|ninety|hundred|a hundred|a dozen|dozens|scores|hundreds|thousands"
@@ -42,7 +46,32 @@ _DATE = re.compile(
     r"|(?:earlier|later) this (?:week|month|year))(?!\w)"
 )
 # Years, dates and times are not figures of people or things.
-_NOT_A_FIGURE_AFTER = re.compile(r"^\s*(?:%|per ?cent|percent|years? old|am\b|pm\b|GMT)", re.I)
+# Nor are distances and clock times ("400 metres", "10:30").
+_NOT_A_FIGURE_AFTER = re.compile(
+    r"^(?:\s*(?:%|per ?cent|percent|-?years?[- ]old|am\b|pm\b|GMT|km\b|kilomet|miles?\b|"
+    r"met(?:re|er)s?\b|yards?\b|feet\b)|[:.]\d\d\s*(?:am|pm|a\.m|p\.m)?\b)",
+    re.I,
+)
+_AMOUNT = (
+    r"(?:(?:about|around|nearly|almost|some|at least|more than|over|up to|roughly|only|just|"
+    r"less than|barely)\s+)?(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\b(?:" + _NUMBER_WORDS + r")\b)"
+)
+# "400 metres", "some 30 km", "two miles"
+_DISTANCE = re.compile(
+    _AMOUNT + r"(?:\s*|-)(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|yards?|feet|ft)\b",
+    re.IGNORECASE,
+)
+# "the 23-year-old", "aged 46", "Mullah Abdul Rauf, 33, was killed"
+_AGE = re.compile(
+    r"\b\d{1,3}(?:-| )years?(?:-| )old\b|\baged \d{1,3}\b|(?<=[a-z]), (\d{1,3}),",
+    re.IGNORECASE,
+)
+# "at 10:30 am", "around 8 pm", "shortly after midnight"
+_TIME = re.compile(
+    r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b|"
+    r"\b(?:\d{4} (?:GMT|local time|hours))\b|\b(?:midnight|noon|midday|dawn|dusk|daybreak)\b",
+    re.IGNORECASE,
+)
 _NOT_A_FIGURE_BEFORE = re.compile(_MONTH + r"\s*$|\b(?:19|20)\d\d\s*$")
 _PLACE_WORDS = r"(?:province|district|region|state|city|valley|county|governorate|area|town)"
 _PLACE_NAME = r"[A-Z][\w’'-]+(?:\s(?:al-|el-)?[A-Z][\w’'-]+)*"
@@ -63,8 +92,23 @@ _NOT_A_NAME_WORD = re.compile(
     r"In|On|At|By|For|From|With|After|Before|During|Since|Until|When|While|But|And|Or|If|"
     r"As|Of|To|Last|Next|Earlier|Later|Yesterday|Today|Meanwhile|However|Also|Then)$"
 )
+# A name standing by a word for an outlet: "its Amaq news agency", "Radio Andalus",
+# "news agency SANA", "Mauritanian websites".
+_OUTLET = re.compile(
+    r"\b(?!(?:State|The|Its|Their|Official|Online)\b)"
+    r"([A-Z][\w-]*(?: [A-Z][\w-]*){0,2})(?: (?:online|official|state|semi-official))?"
+    r" (?:news|propaganda|media) (?:agency|service|outlet|wing|arm)\b|"
+    r"\b((?:Radio|TV|Television) [A-Z][\w-]*(?: [A-Z][\w-]*)?)|"
+    r"\b(?:news|propaganda) agency ([A-Z]{2,})\b|"
+    r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)?) (?:websites?|sites|channels?|newspapers?)\b"
+)
+# Capitals and small letters with their accented forms: "Jean-Marc Châtaigner".
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ’'-"
+_NAME_PART = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
 _PERSON = re.compile(
-    r"\b[A-Z][a-z’'-]+(?:\s(?:(?:bin|ibn|al|el|ul|de|van|abu|abd|abdul)[\s-])?[A-Z][a-z’'-]+){1,3}\b"
+    rf"\b{_NAME_PART}(?:\s(?:(?:bin|ibn|al|el|ul|de|van|abu|abd|abdul)[\s-])?{_NAME_PART})"
+    r"{1,3}\b"
 )
 # A group the watchlist does not know: capitalised words joined by "of", "ul", "e", ...
 # holding a word groups name themselves by ("Harkat ul Harb-e-Islam", "Deccan Mujahideen",
@@ -77,7 +121,42 @@ _COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
 _FIGURE_NOUN_REACH = 5  # words between a figure and the noun it counts
 _REACH = 60  # characters between a person or date and a word of the question
 _PLACE_REACH = 120  # a place often ends the sentence: "... beheaded a couple ... in Sumisip town"
-_FACT_KINDS = frozenset({"how_many", "where", "when", "which_group", "who", "disputed", "source"})
+_WORD_AT = re.compile(r"[^\W_]+")
+_DESCRIPTION_REACH = 4  # words between a person and the role describing them
+# A place stands where something is when a locative preposition precedes it, maybe with
+# an article, a people's adjective or a place word between: "in the Iranian capital".
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?i:in|at|near|outside|across|from|into|inside|to|towards?|off|around|between|"
+    r"through|within)\s+(?i:the\s+|an?\s+)?"
+    r"(?:(?:[A-Z][\w’'-]*|[a-z]+-[a-z]+|" + _PLACE_WORDS
+    + r"|(?i:capital|north|south|east|west|northern|southern|eastern|western|central|"
+    r"north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?))\s+(?:of\s+)?){0,3}$"
+)
+_SPOKEN_AT = re.compile(
+    r"\b(?:said|says|told|tells|speaking|spoke|reported|briefing|(?:news|press) conference|"
+    r"statement|official|officials|spokes(?:man|woman|person)|minister|sources?|"
+    r"correspondent|diplomat)(?:\s+\w+)?\s+(?:in|at|from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "not a hypersonic", "wasn't really behind", "never claimed": a negated word.
+_NEGATION = re.compile(
+    r"(?:\b(?:not|never|no)|n['’]t)\s+(?:(?:a|an|the|really|actually|truly|been|be)\s+){0,2}"
+    r"([^\W_]+)",
+    re.IGNORECASE,
+)
+_POSSESSIVE_END = re.compile(r"['’]s$")  # "in Israel’s strike": no place, a possessor
+_ASKS_TIME = re.compile(r"\bwhat time\b|\bat what hour\b", re.IGNORECASE)
+_ASKS_DAY = re.compile(r"\b(?:what|which) (?:day|date)\b", re.IGNORECASE)
+_DAY = re.compile(r"\b\d{1,2}\b|\b" + _WEEKDAY + r"|\b(?:yesterday|today)\b", re.IGNORECASE)
+# A question word this many words from a fact counts half (`support`).
+_SUPPORT_DECAY_WORDS = 4
+# A fact not written in the sentence (a group by its canonical name) stands, as it
+# were, this far from the question's words: half their weight.
+_UNPLACED_SUPPORT = 0.5
+_FACT_KINDS = frozenset(
+    {"how_many", "how_far", "how_old", "where", "when", "which_group", "who", "disputed",
+     "source"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +182,45 @@ def figures(sentence: str) -> list[Fact]:
             continue
         if value.lower() in {"one"} and not sentence[match.end() :].lstrip()[:1].isalpha():
             continue  # "one" as a pronoun
+        if any(age.start <= match.start() < age.end for age in ages(sentence)):
+            continue  # "Abdul Rauf, 33, was killed": an age, not a count
         found.append(Fact(value, match.start(), match.end()))
     return found
+
+
+def distances(sentence: str) -> list[Fact]:
+    """Distances: "400 metres", "some 30 km"."""
+    return [Fact(m.group(), m.start(), m.end()) for m in _DISTANCE.finditer(sentence)]
+
+
+def ages(sentence: str) -> list[Fact]:
+    """Ages: "23-year-old", "aged 46", "Abdul Rauf, 33," (as "33")."""
+    found = []
+    for match in _AGE.finditer(sentence):
+        group = 1 if match.group(1) else 0
+        found.append(Fact(match.group(group), match.start(group), match.end(group)))
+    return found
+
+
+def times(sentence: str) -> list[Fact]:
+    """Times of day: "10:30 am", "8 pm", "midnight"."""
+    return [Fact(m.group(), m.start(), m.end()) for m in _TIME.finditer(sentence)]
+
+
+def outlets(sentence: str, actors: Actors) -> list[Fact]:
+    """Outlets: those `actors` knows ("Reuters"), and names standing by a word for one
+    ("Amaq news agency" -> "Amaq", "Radio Andalus", "Mauritanian websites")."""
+    found = [
+        Fact(mention.surface, mention.start, mention.end)
+        for mention in actors.find(sentence)
+        if mention.kind == "media"
+    ]
+    for match in _OUTLET.finditer(sentence):
+        name = next(group for group in match.groups() if group)
+        start = match.start(match.lastindex or 0)
+        if not any(fact.start <= start < fact.end for fact in found):
+            found.append(Fact(name, start, start + len(name)))
+    return sorted(found, key=lambda fact: fact.start)
 
 
 def dates(sentence: str) -> list[Fact]:
@@ -113,17 +229,21 @@ def dates(sentence: str) -> list[Fact]:
 
 
 def places(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) -> list[Fact]:
-    """Countries, cities and named places; not the names of groups (`group_spans`)."""
+    """Countries, cities and named places; not the names of groups (`group_spans`), nor
+    a people's adjective ("the Iranian capital Tehran" is in Tehran, "the Pakistani city
+    of Karachi" in Karachi)."""
     found: dict[tuple[int, int], Fact] = {}
+    mentions = actors.find(sentence)
+    demonym_starts = {mention.start for mention in mentions if mention.kind == "demonym"}
 
     def add(text: str, start: int, end: int) -> None:
         if any(start < g_end and g_start < end for g_start, g_end in group_spans):
             return
-        if _NOT_PLACES.match(text):
+        if _NOT_PLACES.match(text) or start in demonym_starts:
             return
         found.setdefault((start, end), Fact(text, start, end))
 
-    for mention in actors.find(sentence):
+    for mention in mentions:
         if mention.kind in {"country", "capital", "place"}:
             add(mention.surface, mention.start, mention.end)
     for match in _NAMED_PLACE.finditer(sentence):
@@ -203,8 +323,20 @@ def asked_fact(
         return None
     asked = set(words_of(question.text))
     if kind == "disputed":
-        # The word by which the sentence disputes something: "denied", "baseless".
-        return next(
+        # A denial of the very thing asked about ("was it really hypersonic?" - "it was
+        # not a hypersonic missile"), else the word by which the sentence disputes
+        # something: "denied", "baseless".
+        asked_stems = {stem(term) for term in question.terms}
+        asked_stems = asked_stems.union(*(vocabulary.related(each) for each in asked_stems))
+        negation = next(
+            (
+                match.group()
+                for match in _NEGATION.finditer(sentence)
+                if stem(match.group(1).lower()) in asked_stems
+            ),
+            None,
+        )
+        return negation or next(
             (
                 match.group()
                 for match in re.finditer(r"[^\W_]+", sentence)
@@ -213,9 +345,15 @@ def asked_fact(
             None,
         )
     if kind == "source":
-        # An outlet the sentence names ("the Washington Post has spoken to ...").
-        outlets = [m for m in actors.find(sentence) if m.kind == "media"]
-        return outlets[0].surface if outlets else None
+        # An outlet the sentence names ("the Washington Post has spoken to ...", "via its
+        # Amaq news agency"), the one nearest the question's words.
+        found = outlets(sentence, actors)
+        if not found:
+            return None
+        anchors = _anchor_positions(sentence, matched, vocabulary) or [0]
+        return min(
+            found, key=lambda fact: min(abs(fact.start - anchor) for anchor in anchors)
+        ).text
     spans = list(group_spans)
     if kind == "which_group":
         named = {group.name for group in question.groups}
@@ -233,23 +371,51 @@ def asked_fact(
         if counted:  # "how many fighters": a figure of fighters (or members), not of pagers
             found = [fact for fact in found if _counts(sentence, fact, counted)]
     elif kind == "where":
+        # "where in Kenya?": somewhere in Kenya, not another country.
+        within = {name for name in actors.countries if name.lower() in asked}
         found = [
             fact
             for fact in places(sentence, actors, spans)
+            if not (within and fact.text in actors.countries and fact.text not in within)
             # "Afghanistan's president" is no location; nor is a place the question names.
             if not _POSSESSIVE_AFTER.match(sentence[fact.end :])
+            and not _POSSESSIVE_END.search(fact.text)
             and not set(words_of(fact.text)) <= asked
+            # "..., Harf said in Washington", "a French official in Paris": where it was
+            # said, not where it happened.
+            and not _SPOKEN_AT.search(sentence[: fact.start])
+            # "in the Iranian capital Tehran", "Logar province": a place where something
+            # is; not "supported by the US" nor "U.S. forces".
+            and (
+                _LOCATIVE_BEFORE.search(sentence[: fact.start])
+                or _NAMED_PLACE.fullmatch(fact.text)
+            )
         ]
+    elif kind == "how_far":
+        found = distances(sentence)
+    elif kind == "how_old":
+        found = ages(sentence)
+    elif kind == "when" and _ASKS_TIME.search(question.text):
+        found = times(sentence) or dates(sentence)  # "what time": a clock time first
     elif kind == "when":
-        found = dates(sentence)
+        # "when did it end its ceasefire in 2022?": the year asked about is no answer.
+        found = [fact for fact in dates(sentence) if not set(words_of(fact.text)) <= asked]
+        if _ASKS_DAY.search(question.text):  # "what day": a day, not "last month"
+            found = [fact for fact in found if _DAY.search(fact.text)] or found
     else:  # who
+        # A person the question names by first name or surname is whom it asks about, not
+        # the answer ("which leader turned down Ghani's offer?"), unless it asks for a
+        # relative ("which bin Laden son").
+        kin = bool(asked & vocabulary.kin_words)
         found = [
             fact
             for fact in people(sentence, actors, spans)
             if not set(words_of(fact.text)) <= asked
+            and (kin or not _first_and_last_names(fact.text, actors) & asked)
+            and not set(words_of(fact.text)) & vocabulary.not_person_words
             and not any(fact.text in source or source in fact.text for source in sources)
         ]
-    anchors = _anchor_positions(sentence, matched)
+    anchors = _anchor_positions(sentence, matched, vocabulary)
     if not found:
         return None
     if not anchors or not anchored:
@@ -274,14 +440,83 @@ def asked_fact(
     return nearest.text if kind == "how_many" or distance(nearest) <= _REACH else None
 
 
+def support(
+    sentence: str,
+    fact: str,
+    term_shares: Sequence[tuple[str, float]],
+    vocabulary: Vocabulary,
+) -> float:
+    """How much of the question stands close to `fact` in the sentence, 0 to 1: each
+    question word (or a synonym) counts its share of the question's weight, less the
+    more words stand between it and the fact. "killed ... in a suicide attack in Aino
+    Maina" supports "Aino Maina" for "where was he killed?" better than a place ten
+    words away from "killed" supports itself."""
+    stems = [stem(word.lower()) for word in _WORD_AT.findall(sentence)]
+
+    def positions(term_stem: str) -> list[int]:
+        wanted = {term_stem} | vocabulary.related(term_stem)
+        return [position for position, word_stem in enumerate(stems) if word_stem in wanted]
+
+    start = sentence.find(fact)
+    if start < 0:  # a group named by its canonical name: no place in the sentence
+        return _UNPLACED_SUPPORT * sum(
+            share for term_stem, share in term_shares if positions(term_stem)
+        )
+    first = len(_WORD_AT.findall(sentence[:start]))
+    last = first + max(len(_WORD_AT.findall(fact)), 1) - 1
+    held = 0.0
+    for term_stem, share in term_shares:
+        gaps = [
+            max(first - position - 1, position - last - 1, 0)
+            for position in positions(term_stem)
+            if not first <= position <= last  # the fact's own words say nothing of it
+        ]
+        if gaps:
+            held += share / (1 + min(gaps) / _SUPPORT_DECAY_WORDS)
+    return held
+
+
+def is_specific(kind: str, fact: str, actors: Actors) -> bool:
+    """Whether a place or date says exactly where or when: a town more than a country
+    ("where in Syria?" - Idlib), a day or year more than "next month"."""
+    if kind == "where":
+        return fact not in actors.countries
+    if kind == "when":
+        return bool(_DAY.search(fact) or re.search(_MONTH + r"|\b(?:19|20)\d\d\b", fact))
+    return True
+
+
+def described_as(sentence: str, fact: str, wanted: frozenset[str]) -> bool:
+    """Whether a word of `wanted` (stems) stands within a few words of `fact`: "Shahidullah
+    Shahid, Pakistani Taliban spokesperson" is described as a spokesman."""
+    start = sentence.find(fact)
+    if start < 0 or not wanted:
+        return False
+    before = _WORD_AT.findall(sentence[:start])[-_DESCRIPTION_REACH:]
+    after = _WORD_AT.findall(sentence[start + len(fact) :])[:_DESCRIPTION_REACH]
+    return any(stem(word.lower()) in wanted for word in (*before, *fact.split(), *after))
+
+
+def _first_and_last_names(person: str, actors: Actors) -> set[str]:
+    """"Chairman Hadji Murad Ibrahim" -> {"hadji", "ibrahim"}: past titles and roles."""
+    names = [word for word in words_of(person) if word not in actors.not_name_words]
+    return {names[0], names[-1]} if names else set()
+
+
 def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
     """What "how many X" counts: X's stem and its synonyms; empty when X is no noun."""
     match = _COUNTED.search(question.text)
     if match is None:
         return frozenset()
-    # The first two search words after "how many", past group names ("how many TTP
-    # fighters", "how many bus passengers").
-    following = [word for word in words_of(question.text[match.end() :]) if word in question.terms]
+    # The search words standing together first after "how many", past group names and
+    # stop words ("how many TTP fighters", "how many bus passengers"; "how many were
+    # wounded in Tripoli" counts the wounded, not Tripoli).
+    following: list[str] = []
+    for word in words_of(question.text[match.end() :]):
+        if word in question.terms:
+            following.append(word)
+        elif following:
+            break
     stems = {stem(word) for word in following[:2]}
     return frozenset(stems.union(*(vocabulary.related(word_stem) for word_stem in stems)))
 
@@ -294,9 +529,11 @@ def _counts(sentence: str, fact: Fact, counted: frozenset[str]) -> bool:
     return any(stem(word) in counted for word in (*after, *before))
 
 
-def _anchor_positions(sentence: str, matched: tuple[str, ...]) -> list[int]:
-    """Where in the sentence the question's words stand."""
-    wanted = set(matched)
+def _anchor_positions(
+    sentence: str, matched: tuple[str, ...], vocabulary: Vocabulary
+) -> list[int]:
+    """Where in the sentence the question's words, or their synonyms, stand."""
+    wanted = set(matched).union(*(vocabulary.related(word_stem) for word_stem in matched))
     return [
         match.start()
         for match in re.finditer(r"[^\W_]+", sentence)

@@ -19,9 +19,19 @@ from digests.qa.vocabulary import Vocabulary
 from digests.store.groups import GroupRecord, name_index
 
 QuestionKind = Literal[
-    "who", "which_group", "how_many", "where", "when", "disputed", "source", "more", "what"
+    "who", "which_group", "how_many", "how_far", "how_old", "where", "when", "disputed",
+    "source", "more", "what",
 ]
 
+# "which <noun>" asks for a person when the noun names people.
+_PERSON_NOUNS = (
+    r"(officials?|spokes\w*|minister|person|leader|commander|chief|chairman|president|guy|"
+    r"man|woman|cleric|emir|founder|militant|figure|general|head|politician|mp|lawmaker|"
+    r"journalist|reporter|correspondent|diplomat|ambassador|envoy|witness|elder|director|"
+    r"governor|soldier|officer|victim|suspect|attacker|gunman|bomber|mastermind|"
+    r"analyst|expert|activist|blogger|doctor|judge|lawyer|negotiator|deputy|father|mother|"
+    r"son|daughter|wife|husband|brother|sister|girl|boy|mullah|imam|sheikh)"
+)
 # The pattern matching earliest in the question decides the kind ("who is the spokesman
 # who claimed it?" asks for a person, "how many died, per the ministry?" for a figure); of
 # patterns matching at the same place the first listed wins ("who reported" is a question
@@ -30,9 +40,17 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         ("more", r"^\s*(?:tell me |anything |give me |any )?(?:more|else)\b"),
-        ("how_many", r"\bhow (?:many|much|big|large)\b|\bnumber of\b|\b(?:death )?toll\b"),
+        ("how_far", r"\bhow (?:far|close|near)\b|\bwhat distance\b"),
+        ("how_old", r"\bhow old\b|\bwhat age\b|\bwhat was (?:his|her) age\b"),
+        # "what's the bounty on him?" asks for an amount, as "how big is the bounty?"
+        ("how_many", r"\bhow (?:many|much|big|large)\b|\bnumber of\b|\b(?:death )?toll\b|"
+                     r"\bwhat(?:['’]?s| is| was)? the (?:[\w.-]+ ){0,2}(?:bounty|reward|ransom)\b"),
         ("source", r"\bsources?\b|\bwho (?:reported|wrote|published)\b|"
-                   r"\bwhich (?:outlet|paper|newspaper|agency|channel|tv|media|wire)\b|"
+                   r"\b(?:which|what)(?: [\w-]+){0,2} (?:outlet|paper|newspaper|agency|"
+                   r"channel|tv|media|wire|website)\b|"
+                   # "how did al Shabaab put out its claim?", "where did JNIM post it?"
+                   r"\b(?:how|where) did (?:[\w-]+ ){1,4}(?:put out|post|publish|release|"
+                   r"issue|broadcast) (?:its|their|his|the|a) (?:claim|statement|message|video)\b|"
                    r"\b(?:reported|according) (?:by|to) (?:who|whom)\b|\bcitation\b|\blink\b"),
         ("disputed", r"\bdisput|\bdeny\b|\bdenie[sd]\b|\bdenial\b|\b(?:is|was) (?:that|it|this)"
                      r" (?:true|right|correct|confirmed)\b|\bcontest|\brefute|\breject|"
@@ -42,18 +60,20 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
         ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what) (?:city|town|province|country|place|region|"
-                  r"area|district|village|state|base|camp)\b|\blocation\b"),
-        ("which_group", r"\b(?:which|what) (?:group|outfit|militants?|militia|faction|"
-                        r"organi[sz]ation|insurgents?|rebels?|jihadists?)\b|"
+                  r"area|district|village|state|base|camp)\b(?! " + _PERSON_NOUNS + r"\b)|"
+                  r"\blocation\b"),  # "which village elder" asks for a person
+        ("which_group", r"\bwhat(?:['’]?s| is| was)? the name of (?:the |a |an |this |that )?"
+                        r"(?:[\w-]+ ){0,2}(?:group|cell|outfit|militia|faction|network|"
+                        r"organi[sz]ation)\b|"
+                        r"\b(?:which|what)(?: [\w-]+){0,2} (?:group|outfit|militants?|militia|"
+                        r"faction|organi[sz]ation|insurgents?|rebels?|jihadists?)\b"
+                        # "which faction leader" asks for a person
+                        r"(?! " + _PERSON_NOUNS + r"\b)|"
                         r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"
                         r"\bwho (?:claimed|carried|did|attacked|kidnapped|killed|launched)\b"),
-        ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what)(?: [\w-]+){0,3} (?:officials?|"
-                r"spokes\w*|minister|person|leader|commander|chief|chairman|president|guy|man|"
-                r"woman|cleric|emir|founder|militant|figure|general|head|politician|"
-                r"journalist|reporter|correspondent|diplomat|envoy|witness|elder|director|"
-                r"governor|soldier|officer|victim|suspect|attacker|gunman|bomber|mastermind|"
-                r"analyst|expert|activist|blogger|doctor|judge|lawyer|negotiator|deputy|"
-                r"son|daughter|wife|husband|brother|girl|boy|mullah|imam|sheikh)\b"),
+        # "what's the name of the spokesman?" asks for a person, as "who is the spokesman?"
+        ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat(?:['’]?s| is| was)? (?:the|his|her) name\b|"
+                r"\b(?:which|what)(?: [\w-]+){0,3} " + _PERSON_NOUNS + r"\b"),
     )
 )
 # "who said / claimed / accused ...": the source of a claim answers, not a person it names.
@@ -76,6 +96,13 @@ _ORDINAL = re.compile(
     r"\b(?:the )?(" + "|".join(_ORDINALS) + r")\b(?: (?:one|claim|item|group|story))?",
     re.IGNORECASE,
 )
+# "which tribal elder talked to AFP?" asks for someone the text calls an elder.
+_ASKED_PERSON = re.compile(r"\b(?:which|what)(?: [\w-]+){0,3} " + _PERSON_NOUNS + r"\b", re.I)
+_KIND_WORDS = re.compile(
+    r"\bhow (?:big|large|far|close|near|old|long|much|many)\b|\bwhat (?:distance|age)\b|"
+    r"\b(?:what|which) (?:time|day|date|year|month)\b|\b(?:the|his|her|its) name(?: of)?\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
 # A misspelt group name must be this close to a one-word name ("shabab" ~ "shabaab").
 _NAME_SIMILARITY = 0.84
@@ -92,6 +119,7 @@ class Question:
     terms: tuple[str, ...]  # the words to search for, lower case, without group names
     ordinal: int | None = None  # "the second one" -> 2, "the last one" -> -1
     refers_back: bool = False  # "that", "they": about what the thread shows
+    role: str | None = None  # "which tribal elder ...?" -> "elder": what the person is
 
     @property
     def is_empty(self) -> bool:
@@ -114,12 +142,16 @@ def read_question(
         rest, groups, {group.name for group in named}, vocabulary.stop_words
     )
     ordinal_match = _ORDINAL.search(text)
+    # "how big", "what day": words saying what kind of answer is wanted, not what about.
+    kind_words = {word for match in _KIND_WORDS.finditer(text) for word in words_of(match.group())}
     ordinal = _ORDINALS[ordinal_match.group(1).lower()] if ordinal_match else None
     terms = tuple(
         dict.fromkeys(
             word.lower().replace("’", "'")
             for word in rest
-            if word.lower() not in vocabulary.stop_words and (len(word) > 1 or word.isdigit())
+            if word.lower() not in vocabulary.stop_words
+            and word.lower() not in kind_words
+            and (len(word) > 1 or word.isdigit())
         )
     )
     return Question(
@@ -129,6 +161,7 @@ def read_question(
         terms=terms,
         ordinal=ordinal,
         refers_back=bool(_REFERS_BACK.search(text)),
+        role=role_match.group(1).lower() if (role_match := _ASKED_PERSON.search(text)) else None,
     )
 
 
@@ -167,5 +200,8 @@ def _misspelt_groups(
 
 
 def words_of(text: str) -> list[str]:
-    """The words of a text as questions and sentences are compared: lower case."""
-    return [word.lower().replace("’", "'") for word in _WORD.findall(text)]
+    """The words of a text as questions and sentences are compared: lower case, without
+    a possessive ("Kenya's election" is about Kenya, as "ghani's offer" is Ghani's)."""
+    words = [word.lower().replace("’", "'") for word in _WORD.findall(text)]
+    # A plain string test, not a pattern: every sentence of every candidate passes here.
+    return [word[:-2] if word.endswith("'s") else word for word in words]

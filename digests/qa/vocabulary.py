@@ -40,6 +40,10 @@ class Vocabulary:
     synonyms: Mapping[str, frozenset[str]]
     dispute_stems: frozenset[str] = frozenset()  # "denied", "baseless", ... as stems
     group_words: frozenset[str] = frozenset()  # "front", "mujahideen": words naming groups
+    # "Commission", "Airport": capitalised words naming a body or a thing, never a person
+    not_person_words: frozenset[str] = frozenset()
+    # "son", "brother": a question asking for a relative may name the answer's surname
+    kin_words: frozenset[str] = frozenset()
 
     def related(self, word_stem: str) -> frozenset[str]:
         """Stems close in meaning to `word_stem`, without it."""
@@ -61,11 +65,15 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
             synonyms.setdefault(word_stem, set()).update(stems - {word_stem})
     disputes = _words(data.get("dispute_words", []), f"{filename}: dispute_words")
     group_words = _words(data.get("group_words", []), f"{filename}: group_words")
+    not_person = _words(data.get("not_person_words", []), f"{filename}: not_person_words")
+    kin = _words(data.get("kin_words", []), f"{filename}: kin_words")
     return Vocabulary(
         stop_words=frozenset(word.lower() for word in stop_words),
         synonyms={key: frozenset(values) for key, values in synonyms.items()},
         dispute_stems=frozenset(stem(word.lower()) for word in disputes),
         group_words=frozenset(word.lower() for word in group_words),
+        not_person_words=frozenset(word.lower() for word in not_person),
+        kin_words=frozenset(word.lower() for word in kin),
     )
 
 

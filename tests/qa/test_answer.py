@@ -178,3 +178,93 @@ def test_json_has_the_agreed_shape(
     [citation] = data["citations"]
     assert set(citation) == {"document_id", "title", "sentence", "claimant"}
     assert "14" in citation["sentence"]
+
+
+# A second brief: the answer stands in a sentence ranked below others sharing the
+# question's words, next to a country, a role, an age and a distance.
+CHAKAMA = "\n\n".join(
+    (
+        "Italian volunteer kidnapped in Kenya",
+        "MALINDI - Gunmen kidnapped an Italian volunteer in Kenya late on Tuesday, the first"
+        " abduction of a foreigner in Kenya in years, police and witnesses in Kenya said.",
+        "Men armed with rifles seized the 23-year-old woman from a guesthouse in Chakama, a"
+        " small town 80 km from Malindi, officers said.",
+        "Kenya's interior ministry has blamed al Shabaab for past kidnappings in Somalia and"
+        " in Kenya.",
+        "Police commissioner Hillary Mutyambai said police in Kenya were investigating the"
+        " kidnapping.",
+        "Police in Kilifi county said the gunmen fled on foot. Charles Owino, the police"
+        " spokesman, said a search was under way and that it was not a ransom kidnapping.",
+        "A Kenyan nurse was shot on Friday, the charity said in a statement issued by its"
+        " office, which is based in Nairobi. Police said she was shot in Garsen.",
+        "Foreign minister Enzo Moavero said the family of the kidnapped volunteer had been"
+        " told. Her father, Luca Romano, spoke to Italian television.",
+        "\"We heard shots all night,\" Amina Wekesa, a village elder in Chakama, told"
+        " Reuters.",
+        "Al Shabaab claimed the kidnapping in a message broadcast on its Radio Andalus.",
+        "Kenya holds a general election next month. Kenya's general election is set for"
+        " August 8.",
+    )
+)
+
+
+@pytest.fixture
+def kidnap_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
+    """The stocked store and the Chakama brief."""
+    brief = tmp_path / "chakama.txt"
+    brief.write_text(CHAKAMA, encoding="utf-8")
+    ingest(stocked, load_sources([str(brief)], max_bytes=1_000_000), extractor=extractor)
+    return stocked
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The town where she was seized, not the country the best-ranked sentence names.
+        ("where in kenya was the italian volunteer kidnapped?", "Chakama"),
+        ("how old is the kidnapped italian volunteer?", "23-year-old"),
+        ("how far is chakama from malindi?", "80 km"),
+        # The one the text calls a spokesman, not the first name near "police".
+        ("who is the police spokesman in kenya?", "Charles Owino"),
+        # Of two sentences holding the question's words, the one whose place stands by
+        # them: not the charity's office a dozen words off.
+        ("where was the nurse shot?", "Garsen"),
+        # The source of the quote is the one asked for when the text calls her an elder.
+        ("which village elder in chakama talked to reuters?", "Amina Wekesa"),
+        # How a claim was put out: the outlet, not the document reporting it.
+        ("how did al shabaab put out its claim for the kidnapping?", "Radio Andalus"),
+        # A relative asked for is a role: the one the text calls her father.
+        ("who is the kidnapped volunteer's father?", "Luca Romano"),
+        # A day says when better than "next month".
+        ("when is the general election in kenya?", "August 8"),
+    ],
+)
+def test_the_fact_closest_to_the_question_s_words_answers_across_sentences(
+    kidnap_store: Store, extractor: Extractor, vocabulary: Vocabulary,
+    question: str, expected: str,
+) -> None:
+    answer = ask(kidnap_store, question, extractor, vocabulary)
+    assert answer.text is not None, question
+    assert answer.text.startswith(expected), answer.text
+    assert "Kenya" in answer.citations[0].title
+
+
+def test_a_sentence_opening_with_it_is_quoted_after_the_one_it_refers_to(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(stocked, "who is the home secretary leading the inquiry?", extractor,
+                 vocabulary)
+    assert answer.text is not None and answer.text.startswith("Zahid Mengal")
+    [citation] = answer.citations
+    assert citation.sentence.startswith("The provincial government named")
+    assert "It will be led by" in citation.sentence
+
+
+def test_a_denial_of_the_word_asked_about_answers_is_it_disputed(
+    kidnap_store: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(kidnap_store, "was the volunteer's abduction really a ransom kidnapping?",
+                 extractor, vocabulary)
+    assert answer.text is not None
+    assert answer.text.startswith("Disputed"), answer.text
+    assert "not a ransom kidnapping" in answer.text

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from digests.extract.actors import load_actors
-from digests.qa.facts import dates, figures, people, places, unlisted_groups
-from digests.qa.vocabulary import load_vocabulary
+from digests.qa.facts import (
+    ages,
+    asked_fact,
+    dates,
+    described_as,
+    distances,
+    figures,
+    is_specific,
+    outlets,
+    people,
+    places,
+    support,
+    times,
+    unlisted_groups,
+)
+from digests.qa.question import read_question
+from digests.qa.vocabulary import load_vocabulary, stem
 from digests.resources import config_dir
 
 ACTORS = load_actors(config_dir() / "actors.yaml")
@@ -21,6 +36,7 @@ def test_figures_keep_their_qualifier_and_skip_years_dates_and_percentages() -> 
         "of them, were in three provinces since 2017."
     )
     assert texts(figures(sentence)) == ["around 6,000", "nearly 100", "three"]
+    assert texts(figures("Twenty-one other people were wounded.")) == ["Twenty-one"]
 
 
 def test_places_prefer_the_longest_name_and_skip_groups() -> None:
@@ -46,6 +62,121 @@ def test_groups_off_the_watchlist_by_how_groups_name_themselves() -> None:
     ]
 
 
+def test_outlets_by_name_or_by_the_word_for_an_outlet_beside_them() -> None:
+    sentence = (
+        "IS claimed it via its Amaq propaganda agency, Al Shabaab on its Radio Andalus, JNIM"
+        " on Mauritanian websites; state news agency SANA and Reuters reported it."
+    )
+    assert texts(outlets(sentence, ACTORS)) == [
+        "Amaq", "Radio Andalus", "Mauritanian", "SANA", "Reuters"
+    ]
+
+
+def test_names_with_accents_and_hyphens() -> None:
+    sentence = "Jean-Marc Châtaigner, France’s ambassador, met Zaki-ur-Rehman Lakhvi."
+    assert texts(people(sentence, ACTORS, [])) == ["Jean-Marc Châtaigner", "Zaki-ur-Rehman Lakhvi"]
+
+
 def test_a_name_never_starts_with_a_preposition_or_month() -> None:
     sentence = "In October, Awtar Singh Khalsa met Ashraf Ghani in Kabul."
     assert texts(people(sentence, ACTORS, [])) == ["Awtar Singh Khalsa", "Ashraf Ghani"]
+
+
+def ask(question: str, sentence: str) -> str | None:
+    """The fact `sentence` gives for `question`, its words matched as evidence matches."""
+    read = read_question(question, [], VOCABULARY)
+    stems = {stem(word) for word in read.terms}
+    sentence_stems = {stem(word.lower()) for word in sentence.replace(",", " ").split()}
+    matched = tuple(
+        word_stem for word_stem in stems
+        if word_stem in sentence_stems or VOCABULARY.related(word_stem) & sentence_stems
+    )
+    return asked_fact(
+        read, sentence, matched=matched, groups=(), group_spans=(), actors=ACTORS,
+        vocabulary=VOCABULARY,
+    )
+
+
+def test_distances_ages_and_times_of_day() -> None:
+    sentence = (
+        "Mullah Abdul Rauf, 33, and a 23-year-old were killed some 400 metres from the"
+        " base at 10:30 am, 30 km away, shortly after midnight."
+    )
+    assert texts(distances(sentence)) == ["some 400 metres", "30 km"]
+    assert texts(ages(sentence)) == ["33", "23-year-old"]
+    assert texts(times(sentence)) == ["10:30 am", "midnight"]
+    assert texts(figures(sentence)) == []  # ages, distances and times count nothing
+
+
+def test_how_far_how_old_and_what_time_are_answered() -> None:
+    bomb = "The first car bomb exploded at a checkpoint some 400 metres from the residence."
+    assert ask("how far from the residence did the car bomb explode", bomb) == "some 400 metres"
+    rauf = "Mullah Abdul Rauf, 33, was killed by a drone strike in Helmand."
+    assert ask("how old was mullah abdul rauf", rauf) == "33"
+    assert ask("how many were killed with rauf", rauf) is None  # 33 is his age
+    blast = "The blast hit the market on Friday at 8 pm, police said."
+    assert ask("what time did the blast hit the market", blast) == "8 pm"
+
+
+def test_a_place_is_where_something_is_not_a_people_nor_who_said_it() -> None:
+    # "Iranian" is no place; "the US" is who supported it, not where; Washington is
+    # where it was said.
+    assert ask("where was haniyeh killed",
+               "Haniyeh was killed in the Iranian capital Tehran.") == "Tehran"
+    assert ask("where was haniyeh killed",
+               "Israel killed Haniyeh and was supported by the US.") is None
+    assert ask("where was mehsud captured",
+               "Mehsud was captured by US forces, Marie Harf said in Washington.") is None
+    assert ask("where was the embassy attacked",
+               "A French official in Paris said the embassy was attacked.") is None
+
+
+def test_a_person_the_question_names_is_not_the_answer_unless_a_relative_is_asked_for() -> None:
+    sentence = "Their leader Haibatullah Akhunzada rejected President Ashraf Ghani's offer."
+    assert ask("which taliban leader turned down ghani's offer", sentence) == (
+        "Haibatullah Akhunzada"
+    )
+    sentence = "Al-Qaeda is grooming Hamza bin Laden as a new leader."
+    assert ask("which bin laden son is al qaeda grooming", sentence) == "Hamza bin Laden"
+    # "Election Commission" names a body, not a person.
+    sentence = "The Election Commission considers whether his group can field candidates."
+    assert ask("who considers the candidates", sentence) is None
+
+
+def test_a_date_the_question_names_is_no_answer_and_what_day_wants_a_day() -> None:
+    assert ask("when did the ceasefire end in 2022",
+               "The ceasefire ended in 2022 and talks resumed.") is None
+    assert ask("what day did gunmen hit the consulate",
+               "Gunmen hit the consulate last month, on Friday (Nov 23).") == (
+        "on Friday (Nov 23)"
+    )
+
+
+def test_a_denial_of_the_word_asked_about_disputes_it() -> None:
+    sentence = "Israeli officials said it was not a hypersonic missile."
+    assert ask("was the houthi missile really hypersonic", sentence) == "not a hypersonic"
+
+
+def test_how_many_counts_the_words_after_it_not_a_later_place() -> None:
+    sentence = "In Tripoli 12 guards stood watch; 21 people were wounded."
+    assert ask("how many were wounded in the tripoli attack", sentence) == "21"
+
+
+def test_support_is_how_close_the_question_s_heavy_words_stand_to_the_fact() -> None:
+    sentence = "The group, based in Baluchistan, said he was killed in Aino Maina."
+    shares = [(stem("killed"), 0.6), (stem("group"), 0.1)]
+    assert support(sentence, "Aino Maina", shares, VOCABULARY) > support(
+        sentence, "Baluchistan", shares, VOCABULARY
+    )
+    # A synonym counts: "dead" stands for "killed".
+    assert support("He was found dead in Kabul.", "Kabul", shares, VOCABULARY) > 0.3
+
+
+def test_roles_and_specific_facts() -> None:
+    sentence = "Shahidullah Shahid, Pakistani Taliban spokesperson, said on Monday."
+    wanted = frozenset({stem("spokesman"), *VOCABULARY.related(stem("spokesman"))})
+    assert described_as(sentence, "Shahidullah Shahid", wanted)
+    assert not described_as("Nawaz Sharif came to power in 2013.", "Nawaz Sharif", wanted)
+    assert is_specific("where", "Idlib", ACTORS) and not is_specific("where", "Syria", ACTORS)
+    assert is_specific("when", "July 25", ACTORS)
+    assert not is_specific("when", "next month", ACTORS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from digests.extract.watchlist import load_watchlist
-from digests.qa.question import read_question
+from digests.qa.question import read_question, words_of
 from digests.qa.vocabulary import load_vocabulary
 from digests.resources import config_dir
 from digests.store.groups import GroupRecord
@@ -45,6 +45,21 @@ def read(text: str):
         ("who is the spokesman who gave the death toll", "who"),
         ("which sikh politician died in the blast", "who"),
         ("is there disagreement over where he was caught", "disputed"),
+        ("how far from the residence was the car bomb", "how_far"),
+        ("how old was the kidnapped volunteer", "how_old"),
+        ("whats the US bounty on hafiz saeed", "how_many"),
+        ("did nigeria pay boko haram a ransom?", "what"),  # yes or no, not an amount
+        ("whats the name of the houthi military spokesman", "who"),
+        ("what's the name of the ISIS-inspired cell they busted", "which_group"),
+        ("which pakistani group was first to pledge allegiance to IS", "which_group"),
+        ("which boko haram faction leader is nigeria talking to", "who"),
+        ("which MP saw the blast", "who"),
+        ("which village elder talked to reuters", "who"),
+        # How or where a claim was published asks for the outlet.
+        ("how did al shabaab put out its claim for the car bombs", "source"),
+        ("where did JNIM post its claim for the mali attack", "source"),
+        ("which IS outlet claimed the shooting", "source"),
+        ("where did ghani announce his negotiating team", "where"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
@@ -61,6 +76,22 @@ def test_possessives_and_chat_words_are_not_search_words() -> None:
     question = read("whos the BLA's spokesman, pls?")
     assert [group.short for group in question.groups] == ["BLA"]
     assert question.terms == ("spokesman",)
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("how big is the US bounty on fazlullah", ("bounty", "fazlullah")),
+        ("what day did gunmen hit the consulate", ("gunmen", "hit", "consulate")),
+        ("whats the name of the military spokesman", ("military", "spokesman")),
+        # A key verb is searched for: "claimed" is what the question is about.
+        ("which group claimed the mall bombing", ("claimed", "mall", "bombing")),
+    ],
+)
+def test_words_saying_what_kind_of_answer_is_wanted_are_not_search_words(
+    text: str, terms: tuple[str, ...]
+) -> None:
+    assert read(text).terms == terms
 
 
 @pytest.mark.parametrize(
@@ -81,3 +112,14 @@ def test_references_to_the_thread(text: str, ordinal: int | None, refers_back: b
 def test_a_question_of_only_question_words_is_empty() -> None:
     assert read("who? what? where?").is_empty
     assert not read("TTP?").is_empty
+
+
+def test_a_possessive_is_no_part_of_the_word() -> None:
+    assert words_of("Kenya's election and Ghani’s offer") == ["kenya", "election", "and",
+                                                             "ghani", "offer"]
+    assert read("when is kenya's election").terms == ("kenya", "election")
+
+
+def test_the_person_asked_for_is_named_by_role() -> None:
+    assert read("which tribal elder in farah talked to AFP").role == "elder"
+    assert read("who is the MILF chairman").role is None  # no "which": the terms say it

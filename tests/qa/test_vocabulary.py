@@ -26,6 +26,23 @@ def test_the_shipped_file_loads() -> None:
     vocabulary = load_vocabulary(config_dir())
     assert "who" in vocabulary.stop_words
     assert stem("wounded") in vocabulary.related(stem("injured"))
+    assert "commission" in vocabulary.not_person_words
+    assert stem("assassinated") in vocabulary.related(stem("killed"))
+    assert stem("parliament") in vocabulary.related(stem("mp"))  # "a member of parliament"
+    assert stem("mails") in vocabulary.related(stem("emails"))  # "e-mails"
+    assert "claimed" not in vocabulary.stop_words  # "which group claimed it?" searches it
+    assert "think" in vocabulary.stop_words
+    assert "son" in vocabulary.kin_words
+
+
+def test_words_that_are_no_name_and_words_for_relatives() -> None:
+    vocabulary = build_vocabulary(
+        {"not_person_words": ["Airport"], "kin_words": ["son"], "synonyms": []}
+    )
+    assert vocabulary.not_person_words == {"airport"}
+    assert vocabulary.kin_words == {"son"}
+    with pytest.raises(VocabularyError, match="kin_words"):
+        build_vocabulary({"kin_words": "son"})
 
 
 @pytest.mark.parametrize(
