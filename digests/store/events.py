@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from digests.store.engine import Store
 from digests.store.models import SeenEvent, utc_now
@@ -32,17 +31,17 @@ def first_time(
     if not event_id or len(event_id) > _EVENT_ID_LENGTH:
         raise ValueError(f"an event id is 1 to {_EVENT_ID_LENGTH} characters: {event_id!r}")
     now = now or utc_now()
-    try:
-        with store.session(write=True) as session:
-            if session.scalar(select(SeenEvent.event_id).where(SeenEvent.event_id == event_id)):
-                return False
-            session.execute(delete(SeenEvent).where(SeenEvent.seen_at < now - keep))
-            session.add(SeenEvent(event_id=event_id, seen_at=now))
-    except IntegrityError:
-        # On PostgreSQL another process can insert the same id between our look and our
-        # insert; the primary key makes the event theirs.
-        return False
-    return True
+    with store.session(write=True) as session:
+        # One statement settles it, on either database, however many processes race:
+        # the primary key lets one insert the id, and the others' inserts do nothing.
+        inserted = session.execute(
+            store.insert(SeenEvent)
+            .values(event_id=event_id, seen_at=now)
+            .on_conflict_do_nothing(index_elements=[SeenEvent.event_id])
+            .returning(SeenEvent.event_id)
+        ).scalar()
+        session.execute(delete(SeenEvent).where(SeenEvent.seen_at < now - keep))
+    return inserted is not None
 
 
 def prune_seen_events(store: Store, *, older_than: datetime) -> int:

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from digests.store.engine import Store
 from digests.store.models import KeptResult
@@ -33,11 +32,10 @@ def keep_result(
 ) -> None:
     """Keep `value` for `key` at `version` (replacing what was kept), and forget the rows
     kept before `since`."""
-    insert = postgresql.insert if store.dialect == "postgresql" else sqlite.insert
     row = {"key": key, "version": version, "kept_at": now, "value": value}
     with store.session(write=True) as session:
         session.execute(delete(KeptResult).where(KeptResult.kept_at < since))
-        statement = insert(KeptResult).values(**row)
+        statement = store.insert(KeptResult).values(**row)
         # Two processes may work out the same result at once: the last one written stays.
         session.execute(
             statement.on_conflict_do_update(
