@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 
 from digests.store.engine import Store
 from digests.store.models import SitrepPost, utc_now
@@ -49,22 +48,22 @@ def record_post(
 
     Recording the same message twice keeps the first record.
     """
-    try:
-        with store.session(write=True) as session:
-            session.add(
-                SitrepPost(
-                    team_id=team_id,
-                    channel_id=channel_id,
-                    ts=ts,
-                    thread_ts=thread_ts or ts,
-                    kind=kind,
-                    question=question,
-                    run_id=run_id,
-                    created_at=utc_now(),
-                )
+    with store.session(write=True) as session:
+        session.execute(
+            store.insert(SitrepPost)
+            .values(
+                team_id=team_id,
+                channel_id=channel_id,
+                ts=ts,
+                thread_ts=thread_ts or ts,
+                kind=kind,
+                question=question,
+                run_id=run_id,
+                created_at=utc_now(),
             )
-    except IntegrityError:
-        pass  # already recorded (a retried answer)
+            # Already recorded (a retried answer): the first record stays.
+            .on_conflict_do_nothing(index_elements=[SitrepPost.channel_id, SitrepPost.ts])
+        )
 
 
 def find_thread_post(store: Store, channel_id: str, thread_ts: str) -> PostRecord | None:
