@@ -270,9 +270,12 @@ def resident_mib(pid: int) -> float:
 
 
 def children(pid: int) -> list[int]:
+    """The processes `pid` started, and theirs (a web worker's answering processes)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
+        with suppress(OSError):  # a thread that ended since
+            for child in (task / "children").read_text().split():
+                found += [int(child), *children(int(child))]
     return found
 
 
@@ -464,7 +467,18 @@ def load_figures(sent: list[Sent]) -> dict[str, Any]:
             kind: [item.finished - item.due for item in ok if item.kind == kind]
             for kind in ALL_KINDS
         },
+        "by_slice": by_slice(ok),
     }
+
+
+def by_slice(ok: list[Sent], seconds: float = 5.0) -> dict[int, list[float]]:
+    """HTTP response times by the `seconds` of sending their requests were due in: a
+    p95 made by the first seconds (new questions worked out) shows apart from the rest."""
+    first = min((item.due for item in ok), default=0.0)
+    slices: dict[int, list[float]] = defaultdict(list)
+    for item in ok:
+        slices[int((item.due - first) // seconds)].append(item.finished - item.due)
+    return dict(sorted(slices.items()))
 
 
 def ms(values: list[float], share: float) -> str:
@@ -551,6 +565,13 @@ def report(
         f"max {ms(times, 1.0)}; answered 200 but after Slack's {SLACK_WAITS:.0f} s: "
         f"{figures['late']:,} (from the send alone, without the wait for a free client: "
         f"p50 {ms(figures['service'], 0.5)}, p95 {ms(figures['service'], 0.95)})"
+    )
+    print(
+        "  p95 by 5 s of sending: "
+        + ", ".join(
+            f"{index * 5}-{index * 5 + 5} s {ms(values, 0.95)}"
+            for index, values in figures["by_slice"].items()
+        )
     )
     for kind in ALL_KINDS:
         values = figures["by_kind"][kind]
@@ -709,7 +730,10 @@ def main() -> None:
         }
         own = resource.getrusage(resource.RUSAGE_SELF)
         cpu["generator"] = own.ru_utime - own_before.ru_utime + own.ru_stime - own_before.ru_stime
-        memory = [resident_mib(pid) for pid in children(server.pid)]
+        workers = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children")
+                   .read_text().split()]
+        memory = [resident_mib(pid) for pid in workers]
+        helpers = [resident_mib(pid) for pid in children(server.pid) if pid not in workers]
         cpu["other processes"] = max(
             0.0, machine_cpu_seconds() - machine_before - sum(cpu.values())
         )
@@ -717,7 +741,9 @@ def main() -> None:
             shutil.copyfile(log, options.server_log)
         print(
             f"server memory: {len(memory)} workers of {min(memory):.0f}-{max(memory):.0f} MiB "
-            f"resident, and the gunicorn master {resident_mib(server.pid):.0f} MiB"
+            f"resident, the gunicorn master {resident_mib(server.pid):.0f} MiB, and "
+            + (f"{len(helpers)} answering processes of {min(helpers):.0f}-{max(helpers):.0f} MiB"
+               if helpers else "no answering processes")
         )
         report(load_figures(sent), answered, options, cpu, (log, log_offset))
 

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.listeners import register_listeners
 from bot.services import Services, utc_now
 from bot.slack_client import make_web_client
+from digests.answer_processes import AnswerProcesses
 from digests.channel_digest import template_environment
 from digests.extract.pipeline import Extractor
 from digests.result_cache import ResultCache
@@ -33,6 +34,7 @@ def build_app(
     client: WebClient | None = None,
     clock: Callable[[], datetime] = utc_now,
     process_before_response: bool = False,
+    answers: AnswerProcesses | None = None,
 ) -> App:
     """A Bolt App for the workspace of settings.slack_bot_token, with sitrep's listeners.
 
@@ -40,6 +42,7 @@ def build_app(
     Building calls auth.test once, so a wrong token or base URL shows at start.
     `process_before_response` finishes every listener before the request is answered:
     right for the local shell workspace, which shows each answer as it is typed.
+    `answers` works out follow-up answers in other processes (bot/serve.py's workers).
     """
     secret = settings.slack_signing_secret
     app = App(
@@ -66,6 +69,7 @@ def build_app(
             computing=settings.web_answers_at_once,
         ),
         clock=clock,
+        answers=answers,
     )
     register_listeners(app, services)
     return app

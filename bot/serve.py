@@ -8,6 +8,7 @@ URL needed) and runs the digest schedules in the same process.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import signal
 import threading
@@ -21,6 +22,7 @@ from bot.app import build_app
 from bot.digest_jobs import start_clock
 from bot.slack_client import make_web_client
 from bot.wsgi import WSGIApplication, make_wsgi_app
+from digests.answer_processes import AnswerProcesses
 from digests.extract.pipeline import Extractor
 from digests.settings import Settings
 from digests.store.engine import Store, open_store
@@ -51,12 +53,22 @@ def serve_http(
     """Serve /slack/events and /healthz with gunicorn until stopped.
 
     Workers: $WEB_CONCURRENCY (gunicorn's own variable), 1 by default; each runs `threads`
-    request threads, and Bolt finishes slow work in its own thread pool after the ack.
+    request threads, Bolt finishes slow work in its own thread pool after the ack, and
+    `web_answer_processes` child processes of each worker work out follow-up answers.
     """
 
     def load() -> WSGIApplication:
         store = open_store(settings.store_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-        app = build_app(settings, store, load_extractor())
+        answers = None
+        if settings.web_answer_processes > 0:
+            answers = AnswerProcesses(
+                settings,
+                processes=settings.web_answer_processes,
+                niceness=settings.web_answer_niceness,
+                timeout=settings.web_answer_timeout_seconds,
+            )
+            atexit.register(answers.close)
+        app = build_app(settings, store, load_extractor(), answers=answers)
         return make_wsgi_app(app)
 
     _Gunicorn(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from jinja2 import Environment
 
+from digests.answer_processes import AnswerProcesses
 from digests.extract.pipeline import Extractor
 from digests.result_cache import ResultCache
 from digests.settings import Settings
@@ -21,7 +22,8 @@ def utc_now() -> datetime:
 @dataclass(frozen=True)
 class Services:
     """The settings, the store, the extractor (its watchlist), the templates, the results
-    kept between requests and a clock."""
+    kept between requests, a clock, and the processes that work out follow-up answers
+    (None: the listener's own thread does)."""
 
     settings: Settings
     store: Store
@@ -29,3 +31,4 @@ class Services:
     environment: Environment
     results: ResultCache
     clock: Callable[[], datetime] = utc_now
+    answers: AnswerProcesses | None = None

@@ -9,6 +9,7 @@ digests.qa with both and renders the reply.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import Environment
@@ -118,32 +119,63 @@ def answer_follow_up(
     actors: Actors,
     environment: Environment | None = None,
     results: ResultCache | None = None,
+    work_out: Callable[[FollowUp], SlackMessage] | None = None,
 ) -> SlackMessage:
     """The reply to a follow-up question, posted in its thread: answered from the claims
     (the thread's first), or an honest "I can't answer" with the closest claims.
 
-    With `results`, a thread's claims and its answers are kept: the same question in the
-    same thread is answered again without working it out, by this process or (the answer
-    being kept in the store) any other.
+    With `results`, answers are kept: the same question in the same thread is answered
+    again without working it out, by this process or (the answer being kept in the
+    store) any other. A reply not kept is worked out by `work_out` when given (another
+    process: digests.answer_processes), else here by `work_out_reply`.
     """
+
+    def reply() -> SlackMessage:
+        if work_out is not None:
+            return work_out(follow_up)
+        return work_out_reply(
+            follow_up,
+            store=store,
+            settings=settings,
+            actors=actors,
+            environment=environment,
+            results=results,
+        )
+
+    if results is None:
+        return reply()
+    context = follow_up.context
+    key = (*_thread_key(context), follow_up.question)
+    return results.get(key, reply, shared=_SHARED_REPLY)
+
+
+def work_out_reply(
+    follow_up: FollowUp,
+    *,
+    store: Store,
+    settings: Settings,
+    actors: Actors,
+    environment: Environment | None = None,
+    results: ResultCache | None = None,
+) -> SlackMessage:
+    """The reply to a follow-up question, worked out from the store; with `results`, the
+    claims a thread shows are kept for its next questions."""
     vocabulary = load_vocabulary(settings.vocabulary_dir or config_dir())
     context = follow_up.context
-    thread_key = (
-        "thread",
-        context.run.id if context.run else None,
-        context.earlier.ts if context.earlier else None,
-    )
 
     def claims_shown() -> ThreadClaims:
         return thread_claims(store, settings, context, vocabulary=vocabulary, actors=actors)
 
-    def reply() -> SlackMessage:
-        thread = results.get(thread_key, claims_shown) if results else claims_shown()
-        answer = answer_question(
-            store, follow_up.question, vocabulary=vocabulary, actors=actors, thread=thread
-        )
-        return render_answer(answer, environment or make_environment())
+    thread = results.get(_thread_key(context), claims_shown) if results else claims_shown()
+    answer = answer_question(
+        store, follow_up.question, vocabulary=vocabulary, actors=actors, thread=thread
+    )
+    return render_answer(answer, environment or make_environment())
 
-    if results is None:
-        return reply()
-    return results.get((*thread_key, follow_up.question), reply, shared=_SHARED_REPLY)
+
+def _thread_key(context: ThreadContext) -> tuple[str, int | None, str | None]:
+    return (
+        "thread",
+        context.run.id if context.run else None,
+        context.earlier.ts if context.earlier else None,
+    )

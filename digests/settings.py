@@ -60,8 +60,11 @@ class Settings(BaseModel):
     schedule_refresh_seconds: float = Field(default=30.0, gt=0)
     result_cache_size: int = Field(default=512, ge=0)
     result_cache_seconds: float = Field(default=60.0, ge=0)
-    web_listener_threads: int = Field(default=32, ge=1, le=512)
+    web_listener_threads: int = Field(default=256, ge=1, le=1024)
     web_answers_at_once: int = Field(default=2, ge=1, le=64)
+    web_answer_processes: int = Field(default=1, ge=0, le=32)
+    web_answer_niceness: int = Field(default=10, ge=0, le=19)
+    web_answer_timeout_seconds: float = Field(default=60.0, gt=0)
     slack_max_attempts: int = Field(default=5, ge=1, le=20)
     slack_timeout_seconds: float = Field(default=10.0, gt=0)
     slack_api_base_url: str = "https://slack.com/api/"

@@ -808,6 +808,9 @@ def _text_problems(text: Any, where: str, limit: int, *, plain_only: bool = Fals
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 resets connections that arrive in a burst,
+    # which Slack never does: a load test would count the stand-in's refusals as sitrep's.
+    request_queue_size = 128
     stand_in: SlackStandIn
 
 

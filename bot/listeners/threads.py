@@ -112,6 +112,7 @@ def _answer(
             actors=services.extractor.actors,
             environment=services.environment,
             results=services.results,
+            work_out=services.answers.answer if services.answers else None,
         )
     except Exception:
         # Say so in the thread rather than leave the question hanging.

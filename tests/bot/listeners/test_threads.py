@@ -3,8 +3,12 @@ with their context, answered once however often Slack delivers them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.exc import OperationalError
 
+from bot.app import build_app
+from digests.answer_processes import AnswerProcesses
 from digests.documents import load_sources
 from digests.ingest import ingest
 from digests.store.posts import find_thread_post
@@ -185,3 +189,41 @@ def test_a_question_asked_again_after_new_documents_is_answered_from_them(
     answer = ask("1900000000.001600")
     assert "4,000" in answer
     assert "Boko Haram strength" in answer  # the new document, cited
+
+
+def test_questions_worked_out_by_answering_processes_reach_their_threads(
+    bot, as_slack, extractor, monkeypatch
+) -> None:
+    """As `sitrep serve` runs: answers worked out in a child process, at a lower priority."""
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("worked out in the web process")
+
+    # Only the parent's: the spawned child imports its own.
+    monkeypatch.setattr("digests.follow_ups.work_out_reply", not_here)
+    settings = bot.settings.model_copy(update={"database_url": bot.store.url})
+    answers = AnswerProcesses(settings, processes=1, niceness=5, timeout=60)
+    try:
+        served = replace(bot, app=build_app(settings, bot.store, extractor, answers=answers))
+        digest_ts = _post_digest(served)
+        already = len(_replies_from_sitrep(served, digest_ts))
+        served.event(_message("source?", ts="1900000000.001700", thread_ts=digest_ts))
+        served.event(
+            {
+                "type": "app_mention",
+                "channel": "C0DIGEST",
+                "user": "U0READER",
+                "text": f"<@{BOT}> who says India backs the BLA?",
+                "ts": "1900000000.001800",
+            }
+        )
+        [source] = as_slack.wait_for(
+            lambda: _replies_from_sitrep(served, digest_ts)[already:], timeout=60
+        )
+        assert "as reported by" in source.text
+        [mention] = as_slack.wait_for(
+            lambda: _replies_from_sitrep(served, "1900000000.001800"), timeout=60
+        )
+        assert mention.text.startswith(":bulb: Shafqat Ali Khan")
+    finally:
+        answers.close()

@@ -1,0 +1,129 @@
+"""Follow-up answers worked out in child processes: the same reply as in the web process,
+at a lower CPU priority, and a child that dies or hangs costs one question, not the app.
+
+The children are real (spawned) processes reading a real SQLite store file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from digests.answer_processes import AnswerProcesses
+from digests.documents import load_sources
+from digests.extract.pipeline import load_extractor
+from digests.follow_ups import FollowUp, ThreadContext, work_out_reply
+from digests.ingest import ingest
+from digests.resources import config_dir, example_documents_dir
+from digests.settings import Settings
+from digests.store.engine import open_store
+
+NICENESS = 5
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    folder = tmp_path_factory.mktemp("answers")
+    settings = Settings(data_dir=folder)
+    store = open_store(settings.store_url)
+    sources = load_sources([str(example_documents_dir())], max_bytes=5_000_000, feed_timeout=5)
+    ingest(store, sources, extractor=load_extractor(config_dir()))
+    store.close()
+    return settings
+
+
+@pytest.fixture
+def answers(settings: Settings) -> Iterator[AnswerProcesses]:
+    processes = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=60)
+    yield processes
+    processes.close()
+
+
+def _question(text: str) -> FollowUp:
+    return FollowUp(
+        team_id="T0SITREP",
+        channel_id="C0ASK",
+        user_id="U0READER",
+        question=text,
+        thread_ts="1900000000.000100",
+        context=ThreadContext(),
+    )
+
+
+def _children() -> list[int]:
+    """This process's child processes (the answering ones, and multiprocessing's tracker)."""
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found += [int(pid) for pid in (task / "children").read_text().split()]
+    return found
+
+
+def _answering_child(before: list[int]) -> int:
+    [child] = [pid for pid in _children() if pid not in before and _is_answering(pid)]
+    return child
+
+
+def _is_answering(pid: int) -> bool:
+    return "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()
+
+
+def test_a_child_gives_the_reply_the_web_process_would(
+    answers: AnswerProcesses, settings: Settings
+) -> None:
+    question = _question("who says India backs the BLA?")
+    reply = answers.answer(question)
+    store = open_store(settings.store_url)
+    here = work_out_reply(
+        question, store=store, settings=settings, actors=load_extractor(config_dir()).actors
+    )
+    store.close()
+    assert reply.text.startswith(":bulb: Shafqat Ali Khan")
+    assert reply == here
+
+
+def test_children_run_at_a_lower_priority(settings: Settings) -> None:
+    before = _children()
+    answers = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=60)
+    try:
+        answers.answer(_question("how many fighters does the TTP have?"))
+        child = _answering_child(before)
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, child) == min(mine + NICENESS, 19)
+    finally:
+        answers.close()
+
+
+def test_a_killed_child_is_replaced_and_the_question_answered(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = _children()
+    answers = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=60)
+    try:
+        answers.answer(_question("source?"))
+        os.kill(_answering_child(before), signal.SIGKILL)
+        reply = answers.answer(_question("who says India backs the BLA?"))
+        assert reply.text.startswith(":bulb: Shafqat Ali Khan")
+        assert "an answering process died" in caplog.text
+    finally:
+        answers.close()
+
+
+def test_a_child_that_does_not_answer_in_time_raises(settings: Settings) -> None:
+    before = _children()
+    # Long enough for the child to start and answer a first question on a busy machine.
+    answers = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=5)
+    child = None
+    try:
+        answers.answer(_question("source?"))
+        child = _answering_child(before)
+        os.kill(child, signal.SIGSTOP)
+        with pytest.raises(TimeoutError):
+            answers.answer(_question("who says India backs the BLA?"))
+    finally:
+        if child is not None:
+            os.kill(child, signal.SIGCONT)
+        answers.close()
