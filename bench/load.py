@@ -733,7 +733,12 @@ def main() -> None:
         workers = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children")
                    .read_text().split()]
         memory = [resident_mib(pid) for pid in workers]
-        helpers = [resident_mib(pid) for pid in children(server.pid) if pid not in workers]
+        helpers = [
+            resident_mib(pid)
+            for pid in children(server.pid)
+            if pid not in workers  # multiprocessing's resource tracker is no answerer
+            and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
         cpu["other processes"] = max(
             0.0, machine_cpu_seconds() - machine_before - sum(cpu.values())
         )

@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from digests.settings import Settings
 from digests.store.engine import Store, open_store
 
 log = logging.getLogger("sitrep.answers")
+
+_PARENT_CHECK_SECONDS = 1.0
 
 
 class AnswerProcesses:
@@ -105,6 +108,7 @@ _child: _Child | None = None
 def _start_child(settings: Settings, niceness: int) -> None:
     global _child
     os.nice(niceness)
+    _end_with_parent(os.getppid())
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -118,6 +122,18 @@ def _start_child(settings: Settings, niceness: int) -> None:
             store, size=settings.result_cache_size, seconds=settings.result_cache_seconds
         ),
     )
+
+
+def _end_with_parent(parent: int) -> None:
+    """Exit once the web process is gone: a worker killed (gunicorn's timeout, SIGKILL)
+    does not close the queue its children wait on, and they would wait for ever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="sitrep-parent-watch", daemon=True).start()
 
 
 def _ready() -> None:

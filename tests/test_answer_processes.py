@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,3 +130,48 @@ def test_a_child_that_does_not_answer_in_time_raises(settings: Settings) -> None
         if child is not None:
             os.kill(child, signal.SIGCONT)
         answers.close()
+
+
+# A web process: starts answering processes, answers once, then waits to be killed.
+_WEB_PROCESS = """
+import sys, time
+from digests.answer_processes import AnswerProcesses
+from digests.follow_ups import FollowUp, ThreadContext
+from digests.settings import Settings
+
+if __name__ == "__main__":
+    answers = AnswerProcesses(
+        Settings(data_dir=sys.argv[1]), processes=1, niceness=5, timeout=60
+    )
+    question = FollowUp("T0", "C0", "U0", "source?", "1.1", ThreadContext())
+    print(answers.answer(question).text[:40], flush=True)
+    time.sleep(600)
+"""
+
+
+def test_children_end_when_their_web_process_is_killed(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # As gunicorn kills a worker silent past its timeout: no chance to stop its children.
+    script = tmp_path / "web.py"
+    script.write_text(_WEB_PROCESS)
+    assert settings.data_dir is not None
+    web = subprocess.Popen(
+        [sys.executable, str(script), str(settings.data_dir)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert web.stdout is not None
+        assert web.stdout.readline().strip()  # answered: its answering child runs
+        children = [
+            int(pid)
+            for task in Path(f"/proc/{web.pid}/task").iterdir()
+            for pid in (task / "children").read_text().split()
+        ]
+        assert children
+    finally:
+        web.kill()
+        web.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in children):
+        assert time.monotonic() < deadline, "an answering process outlived its web process"
+        time.sleep(0.2)
