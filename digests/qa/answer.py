@@ -29,6 +29,7 @@ from digests.render import source_name
 from digests.store.engine import Store
 from digests.store.groups import GroupRecord, all_groups
 from digests.store.models import Document
+from digests.store.search import search
 
 # How many of the best sentences are read for an answer.
 _PASSAGES_TRIED = 8
@@ -47,6 +48,14 @@ _CLAUSE_WORDS = 32
 # A claim's content stands for its sentence when it holds most of the sentence's words.
 _CLAIM_WHOLE_SHARE = 0.8
 _CLOSEST_CLAIMS = 3
+# A year the question names ("the 2008 Marriott bombing") is as specific as a name.
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# Words before a person read for what they speak for ("Pentagon spokesman ...").
+_DESCRIPTION_WORDS = 4
+# Words between a role and the group it is of, in a question ("TTP military spokesman").
+_ROLE_GROUP_REACH = 3
+# Documents read to learn whether a question word is a name, when no passage holds it.
+_NAME_LOOKUPS = 2
 _STANCE_VERBS = {
     "accusation": "accuses",
     "denial": "denies",
@@ -143,17 +152,38 @@ def answer_question(
     fallback: Answer | None = None
     best: tuple[float, Answer] | None = None
     roles = _asked_roles(question, actors, vocabulary)
-    most_added = _SUPPORT_WEIGHT + (_ROLE_BONUS if roles else 0.0)
+    most_added = _SUPPORT_WEIGHT + (_ROLE_BONUS * (1 + bool(question.groups)) if roles else 0.0)
     loaded = _load(store, passages[:_PASSAGES_TRIED])
+    names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
     for tried, passage in enumerate(passages[:_PASSAGES_TRIED]):
         if best is not None and passage.score + most_added <= best[0]:
             break  # ranked by score: no passage further down can do better
+        # A document that never names whom or what the question is about ("Hamza bin
+        # Laden", "the 2008 bombing") answers about someone or something else.
+        if names.missing_from(passage.document_id):
+            continue
         # Only the best sentence's neighbours are read: further down, a name next to a
         # sentence that merely shares a few words is a guess.
         answer, fact, context = _from_passage(
             loaded, question, passage, actors, vocabulary, roles, neighbours=tried == 0
         )
         if answer.text is None or answer.confidence < MIN_CONFIDENCE:
+            continue
+        # "how old is Malala's father?": a sentence saying nothing of a father gives
+        # Malala's age, not his.
+        if not _holds_kin_asked(question, answer, vocabulary):
+            continue
+        # "which spokesman": a person the text calls a spokesman (or a synonym) fits.
+        described = fact is not None and bool(roles) and (
+            facts.described_as(context, fact, roles)
+            or (answer.claim is not None and fact == answer.claim.claimant
+                and roles & stems_of(words_of(answer.claim.claimant_role)))
+        )
+        # "the Houthi spokesman": someone the text calls a spokesman, not of a body beside
+        # the group ("Pentagon spokesman Patrick Ryder"), and not Hamas' head.
+        if fact is not None and roles and _role_of_named_group(question, roles, vocabulary) and (
+            not described or _described_by_body(context, fact, actors)
+        ):
             continue
         if fact is None or context != passage.sentence:
             # "Is it disputed?": a sentence saying nothing of a dispute answers only when
@@ -169,11 +199,11 @@ def answer_question(
         value = passage.score + _SUPPORT_WEIGHT * facts.support(
             context, fact, passage.term_shares, vocabulary
         )
-        # "which spokesman": a person the text calls a spokesman (or a synonym) fits.
-        if roles and (
-            facts.described_as(context, fact, roles)
-            or (answer.claim is not None and fact == answer.claim.claimant
-                and roles & stems_of(words_of(answer.claim.claimant_role)))
+        if described:
+            value += _ROLE_BONUS
+        # "the MILF chairman": the chairman the text ties to the MILF.
+        if described and question.groups and facts.described_as(
+            context, fact, _group_stems(question, vocabulary)
         ):
             value += _ROLE_BONUS
         if not facts.is_specific(question.kind, fact, actors):
@@ -183,6 +213,119 @@ def answer_question(
     if best is not None:
         return best[1]
     return fallback or _unsure(store, question)
+
+
+class _NamesAsked:
+    """The question's words that name someone or something (written with a capital in
+    the stored documents, not a title, country or people's adjective) and its years; and
+    whether a document holds them all."""
+
+    def __init__(
+        self, store: Store, question: Question, texts: dict[int, str], actors: Actors,
+        vocabulary: Vocabulary,
+    ) -> None:
+        self._store = store
+        self._texts = texts
+        self._actors = actors
+        self._vocabulary = vocabulary
+        self._terms = [
+            term for term in question.terms
+            if len(term) > 2 and term not in vocabulary.title_words
+        ]
+        self._names: list[str] | None = None
+        self._stems: dict[int, set[str]] = {}
+
+    def missing_from(self, document_id: int) -> bool:
+        text = self._texts.get(document_id)
+        if text is None or not self._terms:
+            return False
+        if document_id not in self._stems:
+            self._stems[document_id] = stems_of(words_of(text))
+        held = self._stems[document_id]
+        absent = [
+            term for term in self._terms
+            if stem(term) not in held and not self._vocabulary.related(stem(term)) & held
+        ]
+        return bool(absent) and bool(set(absent) & set(self.names()))
+
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = [term for term in self._terms if self._is_name(term)]
+        return self._names
+
+    def _is_name(self, term: str) -> bool:
+        if _YEAR.match(term):
+            return True
+        if term.isdigit() or any(
+            mention.kind in {"country", "demonym"} for mention in self._actors.find(term.title())
+        ):
+            return False  # "Pakistani", "Afghanistan": where, not whom
+        pattern = re.compile(rf"(?<![\w'’-]){re.escape(term)}(?![\w'’-])", re.IGNORECASE)
+        written = [match for text in self._texts.values() for match in pattern.finditer(text)]
+        if not written:
+            hits = search(self._store, term, limit=_NAME_LOOKUPS)
+            with self._store.session() as session:
+                texts = session.execute(
+                    select(Document.text).where(Document.id.in_([hit.id for hit in hits]))
+                ).scalars().all()
+            written = [match for text in texts for match in pattern.finditer(text)]
+        # A word the documents write only with a capital, once at least inside a
+        # sentence, is a name: "Hamza", "Galaxy Leader"; "attack" or "Attack" is not.
+        return bool(written) and all(match.group()[0].isupper() for match in written) and any(
+            re.search(r"[a-z,;]\s+$", match.string[max(match.start() - 3, 0) : match.start()])
+            for match in written
+        )
+
+
+def _group_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
+    """The stems of the words naming the groups a question names ("milf", "moro",
+    "bangsamoro"), without particles ("al") and words any group's name may hold
+    ("movement", "front")."""
+    names = [name for group in question.groups
+             for name in (group.name, group.short, *group.aliases)]
+    return frozenset(stems_of(
+        word for name in names for word in words_of(name)
+        if len(word) > 2 and word not in vocabulary.stop_words
+        and word not in vocabulary.group_words
+    ))
+
+
+def _role_of_named_group(
+    question: Question, roles: frozenset[str], vocabulary: Vocabulary
+) -> bool:
+    """Whether the role asked for is one of a group the question names: "the houthi
+    military spokesman" (not "which al jazeera reporter did Hamas name")."""
+    if not question.groups:
+        return False
+    group_stems = _group_stems(question, vocabulary)
+    words = [stem(word) for word in words_of(question.text)]
+    return any(
+        group_stems & set(words[max(place - _ROLE_GROUP_REACH, 0) : place + _ROLE_GROUP_REACH + 1])
+        for place, word in enumerate(words)
+        if word in roles
+    )
+
+
+def _described_by_body(sentence: str, person: str, actors: Actors) -> bool:
+    """Whether a body, institution or outlet stands just before a person as what they speak
+    for: "Pentagon spokesman Maj-Gen Patrick Ryder", "CIA spokesman Jonathan Liu"."""
+    start = sentence.find(person)
+    if start < 0:
+        return False
+    before = " ".join(sentence[:start].split()[-_DESCRIPTION_WORDS:])
+    return any(
+        mention.kind in {"body", "institution", "media"} for mention in actors.find(before)
+    )
+
+
+def _holds_kin_asked(question: Question, answer: Answer, vocabulary: Vocabulary) -> bool:
+    """Whether the sentences an answer quotes speak of the relative the question asks
+    about ("father", "son"), when it asks about one."""
+    kin = {stem(word) for word in question.terms if word in vocabulary.kin_words}
+    if not kin or not answer.citations:
+        return True
+    wanted = kin.union(*(vocabulary.related(word_stem) for word_stem in kin))
+    return bool(wanted & stems_of(words_of(answer.citations[0].sentence)))
 
 
 def _asked_roles(question: Question, actors: Actors, vocabulary: Vocabulary) -> frozenset[str]:
@@ -252,6 +395,7 @@ class _Loaded:
 
     claims: dict[int, ClaimView]
     sources: dict[int, SourceRef]
+    texts: dict[int, str]
 
 
 def _load(store: Store, passages: Sequence[Passage]) -> _Loaded:
@@ -261,12 +405,12 @@ def _load(store: Store, passages: Sequence[Passage]) -> _Loaded:
     with store.session() as session:
         claims = {claim.id: claim for claim in load_claim_views(session, claim_ids)}
         rows = session.execute(
-            select(Document.id, Document.title, Document.outlet, Document.url).where(
-                Document.id.in_(document_ids)
-            )
+            select(
+                Document.id, Document.title, Document.outlet, Document.url, Document.text
+            ).where(Document.id.in_(document_ids))
         ).all()
     sources = {row.id: SourceRef(row.id, row.title, row.outlet, row.url) for row in rows}
-    return _Loaded(claims=claims, sources=sources)
+    return _Loaded(claims=claims, sources=sources, texts={row.id: row.text for row in rows})
 
 
 def _from_passage(

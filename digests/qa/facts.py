@@ -146,6 +146,7 @@ _NEGATION = re.compile(
 )
 _POSSESSIVE_END = re.compile(r"['’]s$")  # "in Israel’s strike": no place, a possessor
 _ASKS_TIME = re.compile(r"\bwhat time\b|\bat what hour\b", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"(?:in\s+)?(?:19|20)\d\d")
 _ASKS_DAY = re.compile(r"\b(?:what|which) (?:day|date)\b", re.IGNORECASE)
 _DAY = re.compile(r"\b\d{1,2}\b|\b" + _WEEKDAY + r"|\b(?:yesterday|today)\b", re.IGNORECASE)
 # A question word this many words from a fact counts half (`support`).
@@ -400,6 +401,10 @@ def asked_fact(
     elif kind == "when":
         # "when did it end its ceasefire in 2022?": the year asked about is no answer.
         found = [fact for fact in dates(sentence) if not set(words_of(fact.text)) <= asked]
+        # "when in 2022?" asks for a day or month of that year: another year answers
+        # something else.
+        if any(_BARE_YEAR.fullmatch(word) for word in asked):
+            found = [fact for fact in found if not _BARE_YEAR.fullmatch(fact.text)]
         if _ASKS_DAY.search(question.text):  # "what day": a day, not "last month"
             found = [fact for fact in found if _DAY.search(fact.text)] or found
     else:  # who

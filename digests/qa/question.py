@@ -92,8 +92,12 @@ _REFERS_BACK = re.compile(
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2,
              "3rd": 3, "4th": 4, "5th": 5, "last": -1}
+# "the second one", "the last claim", "and the first?": a claim of the thread. An ordinal
+# saying something of the world ("the first group to pledge", "the last attack") is a word
+# to search for instead.
 _ORDINAL = re.compile(
-    r"\b(?:the )?(" + "|".join(_ORDINALS) + r")\b(?: (?:one|claim|item|group|story))?",
+    r"\b(?:the )?(" + "|".join(_ORDINALS) + r")\b"
+    r"(?: (?:one|claim|item|group|story)\b(?! (?:to|that|which|who)\b)|(?=\s*(?:[?.!,]|$)))",
     re.IGNORECASE,
 )
 # "which tribal elder talked to AFP?" asks for someone the text calls an elder.
@@ -145,11 +149,14 @@ def read_question(
     # "how big", "what day": words saying what kind of answer is wanted, not what about.
     kind_words = {word for match in _KIND_WORDS.finditer(text) for word in words_of(match.group())}
     ordinal = _ORDINALS[ordinal_match.group(1).lower()] if ordinal_match else None
+    # An ordinal naming a claim of the thread is no word to search for; any other is.
+    ordinal_words = {ordinal_match.group(1).lower()} if ordinal_match else set()
     terms = tuple(
         dict.fromkeys(
             word.lower().replace("’", "'")
             for word in rest
             if word.lower() not in vocabulary.stop_words
+            and word.lower() not in ordinal_words
             and word.lower() not in kind_words
             and (len(word) > 1 or word.isdigit())
         )

@@ -44,6 +44,8 @@ class Vocabulary:
     not_person_words: frozenset[str] = frozenset()
     # "son", "brother": a question asking for a relative may name the answer's surname
     kin_words: frozenset[str] = frozenset()
+    # "mullah", "sheikh": capitalised before a name, yet no name themselves
+    title_words: frozenset[str] = frozenset()
 
     def related(self, word_stem: str) -> frozenset[str]:
         """Stems close in meaning to `word_stem`, without it."""
@@ -67,6 +69,7 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
     group_words = _words(data.get("group_words", []), f"{filename}: group_words")
     not_person = _words(data.get("not_person_words", []), f"{filename}: not_person_words")
     kin = _words(data.get("kin_words", []), f"{filename}: kin_words")
+    titles = _words(data.get("title_words", []), f"{filename}: title_words")
     return Vocabulary(
         stop_words=frozenset(word.lower() for word in stop_words),
         synonyms={key: frozenset(values) for key, values in synonyms.items()},
@@ -74,6 +77,7 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
         group_words=frozenset(word.lower() for word in group_words),
         not_person_words=frozenset(word.lower() for word in not_person),
         kin_words=frozenset(word.lower() for word in kin),
+        title_words=frozenset(word.lower() for word in titles),
     )
 
 

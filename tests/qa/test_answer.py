@@ -268,3 +268,59 @@ def test_a_denial_of_the_word_asked_about_answers_is_it_disputed(
     assert answer.text is not None
     assert answer.text.startswith("Disputed"), answer.text
     assert "not a ransom kidnapping" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Shafqat Ali Khan is named in another document, never in the Turbat brief.
+        "how many officers did shafqat kill in turbat?",
+        # The Turbat brief says nothing of any year.
+        "how many officers were killed by gunmen in turbat in 2019?",
+    ],
+)
+def test_a_document_that_never_names_whom_or_when_the_question_asks_about_does_not_answer(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary, question: str
+) -> None:
+    answer = ask(stocked, question, extractor, vocabulary)
+    assert answer.text is None, answer.text
+
+
+def test_a_relative_asked_about_needs_a_sentence_speaking_of_that_relative(
+    kidnap_store: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    # The brief gives the volunteer's age, not her father's: "23" would be a guess.
+    answer = ask(kidnap_store, "how old is the kidnapped volunteer's dad?", extractor,
+                 vocabulary)
+    assert answer.text is None, answer.text
+
+
+# A third brief: spokesmen of others stand by the group a question names.
+TANKER = "\n\n".join(
+    (
+        "Tanker hit by missiles in the Red Sea",
+        "ADEN - Pentagon spokesman Pat Ryder said on Monday that the Houthis fired two"
+        " missiles at a Greek tanker in the Red Sea.",
+        "Hamas leader Yahya Sinwar praised the Houthis for the attack on the tanker.",
+    )
+)
+
+
+@pytest.fixture
+def tanker_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
+    """The stocked store and the tanker brief."""
+    brief = tmp_path / "tanker.txt"
+    brief.write_text(TANKER, encoding="utf-8")
+    ingest(stocked, load_sources([str(brief)], max_bytes=1_000_000), extractor=extractor)
+    return stocked
+
+
+def test_the_spokesman_of_a_group_is_not_a_spokesman_of_someone_else(
+    tanker_store: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(tanker_store, "who is the houthi spokesman on the tanker attack?", extractor,
+                 vocabulary)
+    assert answer.text is None, answer.text
+    answer = ask(tanker_store, "who is the pentagon spokesman on the tanker attack?", extractor,
+                 vocabulary)
+    assert answer.text is not None and answer.text.startswith("Pat Ryder"), answer.text

@@ -180,3 +180,9 @@ def test_roles_and_specific_facts() -> None:
     assert is_specific("where", "Idlib", ACTORS) and not is_specific("where", "Syria", ACTORS)
     assert is_specific("when", "July 25", ACTORS)
     assert not is_specific("when", "next month", ACTORS)
+
+
+def test_when_in_a_year_the_question_names_wants_no_other_year() -> None:
+    sentence = "The truce with the army ended in 2023, after raids in 2022."
+    assert ask("when did the truce with the army end in 2022?", sentence) is None
+    assert ask("when did the truce with the army end?", sentence) == "in 2023"

@@ -123,3 +123,19 @@ def test_a_possessive_is_no_part_of_the_word() -> None:
 def test_the_person_asked_for_is_named_by_role() -> None:
     assert read("which tribal elder in farah talked to AFP").role == "elder"
     assert read("who is the MILF chairman").role is None  # no "which": the terms say it
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("which pakistani group was first to pledge allegiance to IS", "first"),
+        ("when was the last attack in kabul", "last"),
+        ("who was the first group to claim it", "first"),
+    ],
+)
+def test_an_ordinal_about_the_world_is_searched_for_not_a_thread_reference(
+    text: str, term: str
+) -> None:
+    question = read(text)
+    assert question.ordinal is None
+    assert term in question.terms

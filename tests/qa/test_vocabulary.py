@@ -68,3 +68,19 @@ def test_a_broken_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "answers.yaml").write_text("stop_words: [a, b\n", encoding="utf-8")
     with pytest.raises(VocabularyError, match="not valid YAML"):
         load_vocabulary(tmp_path)
+
+
+def test_chat_abbreviations_and_titles_in_the_shipped_file() -> None:
+    vocabulary = load_vocabulary(config_dir())
+    assert stem("government") in vocabulary.related(stem("govt"))
+    assert stem("department") in vocabulary.related(stem("dept"))
+    assert stem("father") in vocabulary.related(stem("dad"))
+    assert "dad" in vocabulary.kin_words
+    assert "mullah" in vocabulary.title_words
+
+
+def test_title_words_are_read_lower_case() -> None:
+    vocabulary = build_vocabulary({"title_words": ["Mullah"], "synonyms": []})
+    assert vocabulary.title_words == {"mullah"}
+    with pytest.raises(VocabularyError, match="title_words"):
+        build_vocabulary({"title_words": "mullah"})
