@@ -77,7 +77,15 @@ class AnswerProcesses:
             max_workers=self._processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_child,
-            initargs=(self._settings, self._niceness),
+            # An answer needs no Slack token: the worker posts it.
+            initargs=(
+                self._settings.model_copy(
+                    update=dict.fromkeys(
+                        ("slack_bot_token", "slack_signing_secret", "slack_app_token")
+                    )
+                ),
+                self._niceness,
+            ),
         )
         for _ in range(self._processes):
             pool.submit(_ready)  # started now, not by the first question
