@@ -133,6 +133,11 @@ def test_is_it_disputed_names_who_disputes_it(
         "how many fighters does boko haram have?",
         "who leads the lord's resistance army in uganda?",
         "when was the eiffel tower bombing?",
+        # Shafqat Ali Khan is named in another document, never in the Turbat brief: a
+        # document that never names whom or when the question asks about does not answer.
+        "how many officers did shafqat kill in turbat?",
+        # The Turbat brief says nothing of any year.
+        "how many officers were killed by gunmen in turbat in 2019?",
     ],
 )
 def test_questions_the_documents_cannot_answer_get_no_answer_but_the_closest_claims(
@@ -208,13 +213,17 @@ CHAKAMA = "\n\n".join(
 )
 
 
+def _with_brief(store: Store, extractor: Extractor, brief: Path, text: str) -> Store:
+    """`store` with one more document, `text`, ingested as the file `brief`."""
+    brief.write_text(text, encoding="utf-8")
+    ingest(store, load_sources([str(brief)], max_bytes=1_000_000), extractor=extractor)
+    return store
+
+
 @pytest.fixture
 def kidnap_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
     """The stocked store and the Chakama brief."""
-    brief = tmp_path / "chakama.txt"
-    brief.write_text(CHAKAMA, encoding="utf-8")
-    ingest(stocked, load_sources([str(brief)], max_bytes=1_000_000), extractor=extractor)
-    return stocked
+    return _with_brief(stocked, extractor, tmp_path / "chakama.txt", CHAKAMA)
 
 
 @pytest.mark.parametrize(
@@ -270,22 +279,6 @@ def test_a_denial_of_the_word_asked_about_answers_is_it_disputed(
     assert "not a ransom kidnapping" in answer.text
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        # Shafqat Ali Khan is named in another document, never in the Turbat brief.
-        "how many officers did shafqat kill in turbat?",
-        # The Turbat brief says nothing of any year.
-        "how many officers were killed by gunmen in turbat in 2019?",
-    ],
-)
-def test_a_document_that_never_names_whom_or_when_the_question_asks_about_does_not_answer(
-    stocked: Store, extractor: Extractor, vocabulary: Vocabulary, question: str
-) -> None:
-    answer = ask(stocked, question, extractor, vocabulary)
-    assert answer.text is None, answer.text
-
-
 def test_a_relative_asked_about_needs_a_sentence_speaking_of_that_relative(
     kidnap_store: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:
@@ -309,10 +302,7 @@ TANKER = "\n\n".join(
 @pytest.fixture
 def tanker_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
     """The stocked store and the tanker brief."""
-    brief = tmp_path / "tanker.txt"
-    brief.write_text(TANKER, encoding="utf-8")
-    ingest(stocked, load_sources([str(brief)], max_bytes=1_000_000), extractor=extractor)
-    return stocked
+    return _with_brief(stocked, extractor, tmp_path / "tanker.txt", TANKER)
 
 
 def test_the_spokesman_of_a_group_is_not_a_spokesman_of_someone_else(
