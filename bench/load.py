@@ -28,9 +28,11 @@ than 200, and exceptions). Slack only needs the HTTP answer (the ack) within thr
 seconds; the work happens after it, so the answers that then reach the stand-in
 (response_url for commands, chat.postMessage for events) are counted too, with their
 time from the request, after up to --drain seconds for the last ones. CPU seconds used
-by the server, the stand-in, the generator, the store's PostgreSQL backends (not their
-parallel query workers, which count among "other processes") and everything else on the
-machine show where the time went.
+by the server (gunicorn, its workers and their answering processes), the stand-in, the
+generator, the store's PostgreSQL backends (not their parallel query workers, which count
+among "other processes") and everything else on the machine show where the time went;
+the HTTP response times' p95 by 5 seconds of sending shows whether the first seconds (new
+questions worked out) or the whole run made it.
 Every process it starts is stopped at the end, whatever happens.
 """
 
@@ -733,7 +735,7 @@ def main() -> None:
         workers = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children")
                    .read_text().split()]
         memory = [resident_mib(pid) for pid in workers]
-        helpers = [
+        answering = [
             resident_mib(pid)
             for pid in children(server.pid)
             if pid not in workers  # multiprocessing's resource tracker is no answerer
@@ -747,8 +749,12 @@ def main() -> None:
         print(
             f"server memory: {len(memory)} workers of {min(memory):.0f}-{max(memory):.0f} MiB "
             f"resident, the gunicorn master {resident_mib(server.pid):.0f} MiB, and "
-            + (f"{len(helpers)} answering processes of {min(helpers):.0f}-{max(helpers):.0f} MiB"
-               if helpers else "no answering processes")
+            + (
+                f"{len(answering)} answering processes of "
+                f"{min(answering):.0f}-{max(answering):.0f} MiB"
+                if answering
+                else "no answering processes"
+            )
         )
         report(load_figures(sent), answered, options, cpu, (log, log_offset))
 

@@ -2,7 +2,7 @@
 
     python bench/scale.py ../shared/corpus/articles.jsonl [--store-documents 100000]
         [--ingest-documents 500] [--ingest-runs 1] [--requests 100] [--runs 20]
-        [--only-ingest] [--profile FILE]
+        [--only-ingest] [--profile FILE] [--sqlite]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Creates a fresh database on the PostgreSQL server of --database-url (the database named
@@ -16,6 +16,9 @@ store, it measures:
   p50 and p95;
 - the last hour's digest, composed and rendered --runs times as in bench/digest.py: p50
   and p95;
+- follow-up questions: the 159 of bench/questions/dev.jsonl, each worked out anew by
+  digests.qa.answer_question (no goal: a question's answer is posted after the ack, and
+  the web process works it out in an answering process): p50, p90 and p95;
 - ingestion with extraction: --ingest-documents more documents (the corpus repeated, each
   made distinct, so none is a duplicate) through digests.ingest.ingest with the extractor,
   read from a .jsonl file as `sitrep ingest` reads it, in batches of ingest_batch_size:
@@ -26,14 +29,16 @@ store, it measures:
 --only-ingest skips the commands and the digest and measures ingestion alone; --profile
 writes a cProfile of the (first) ingestion run to FILE.
 
-The database is dropped at the end, whatever happens. Only 127.0.0.1 (or a local socket)
-is accepted as the server.
+With --sqlite the store is a SQLite file in a temporary folder instead (its commands and
+questions measured the same way). The database is dropped at the end, whatever happens.
+Only 127.0.0.1 (or a local socket) is accepted as the server.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import secrets
 import statistics
 import sys
@@ -57,6 +62,7 @@ from digests.store.extractions import sync_watchlist
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LOCAL_HOSTS = {None, "", "127.0.0.1", "localhost", "::1"}
 RECENT = 1_000  # documents in the last hour, as bench/digest.py's default window
+QUESTIONS = Path(__file__).resolve().parent / "questions" / "dev.jsonl"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -81,6 +87,13 @@ def check_local(url: str) -> None:
         raise SystemExit(f"--database-url must be a PostgreSQL URL, not {parsed.drivername}")
     if parsed.host not in LOCAL_HOSTS:
         raise SystemExit(f"--database-url must name a server on 127.0.0.1, not {parsed.host}")
+
+
+@contextmanager
+def fresh_sqlite() -> Iterator[str]:
+    """The URL of a SQLite file in a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{Path(folder) / 'scale.db'}"
 
 
 @contextmanager
@@ -123,7 +136,8 @@ def fill_store(url: str, corpus: list[Any], total: int, recent: int = RECENT) ->
                 )
             )
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("ANALYZE")  # what autovacuum would do soon after a fill
+        # What autovacuum would do soon after a fill: done before measuring, not during.
+        connection.exec_driver_sql("VACUUM ANALYZE")
     return store
 
 
@@ -179,6 +193,26 @@ def command_times(store: Store, requests: int) -> dict[str, list[float]]:
                 times[name].append(time.perf_counter() - started)
         if any("went wrong" in str(answer.get("text")) for answer in answers):
             raise SystemExit(f"{name} failed; see the log above")
+    return times
+
+
+def question_times(store: Store) -> list[float]:
+    """Seconds to answer each question of QUESTIONS, nothing kept between them; one asked
+    first to warm up is not counted."""
+    from digests.qa.answer import answer_question
+    from digests.qa.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(config_dir())
+    actors = load_extractor(config_dir()).actors
+    questions = [
+        json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line
+    ]
+    times = []
+    for number, question in enumerate([questions[0], *questions]):
+        started = time.perf_counter()
+        answer_question(store, question, vocabulary=vocabulary, actors=actors)
+        if number:
+            times.append(time.perf_counter() - started)
     return times
 
 
@@ -249,6 +283,12 @@ def measure_commands(store: Store, options: argparse.Namespace) -> list[tuple[st
         f"p50 {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, peak memory {peak:.1f} MiB",
         flush=True,
     )
+    questions = question_times(store)
+    print(
+        f"question {len(questions)} asked: {milliseconds(questions)}, "
+        f"p90 {percentile(questions, 0.9) * 1000:.0f} ms",
+        flush=True,
+    )
     return [
         ("/group p95 < 300 ms", percentile(times["/group"], 0.95) < 0.3),
         ("/claim p95 < 300 ms", percentile(times["/claim"], 0.95) < 0.3),
@@ -274,15 +314,20 @@ def main() -> None:
         default=DEFAULT_SERVER,
         help="the PostgreSQL server to create the benchmark's database on (default: %(default)s)",
     )
+    parser.add_argument(
+        "--sqlite", action="store_true", help="a SQLite file in a temporary folder instead"
+    )
     options = parser.parse_args()
     total = options.store_documents
     corpus = extracted_corpus(options.corpus)
     print(
-        f"PostgreSQL, {total:,} documents (the newest {min(RECENT, total):,} in the last hour); "
+        f"{'SQLite' if options.sqlite else 'PostgreSQL'}, {total:,} documents "
+        f"(the newest {min(RECENT, total):,} in the last hour); "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; python {sys.version.split()[0]}",
         flush=True,
     )
-    with fresh_postgresql(options.database_url) as url:
+    fresh = fresh_sqlite() if options.sqlite else fresh_postgresql(options.database_url)
+    with fresh as url:
         started = time.perf_counter()
         store = fill_store(url, corpus, total, min(RECENT, total))
         print(f"filled {total:,} documents in {time.perf_counter() - started:.0f} s", flush=True)
