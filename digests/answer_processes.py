@@ -10,7 +10,9 @@ whenever both are ready, and an answer's interpreter is not the ack's.
 Each child opens the store and reads the vocabulary once, keeps its own results (a
 thread's claims), and answers one question at a time. A child that dies (killed, out of
 memory) is replaced and the question asked again once; a question that kills its child
-twice, or takes longer than `timeout` seconds, raises, and the caller says so.
+twice raises, and the caller says so. So does one taking longer than `timeout` seconds,
+and its children are killed and replaced: stuck on it, they would hold every later
+question behind it.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass
+from multiprocessing.queues import SimpleQueue
 
 from jinja2 import Environment
 
@@ -61,21 +66,32 @@ class AnswerProcesses:
             with self._lock:
                 pool = self._pool
             try:
-                return pool.submit(_work_out, follow_up).result(timeout=self._timeout)
+                return pool.executor.submit(_work_out, follow_up).result(timeout=self._timeout)
             except BrokenProcessPool:
                 log.warning("an answering process died (attempt %d); starting another", attempt)
                 self._replace(pool)
+            except TimeoutError:
+                # A child stuck on one question would hold every later one behind it.
+                log.warning(
+                    "no answer within %.0f s; the answering processes are restarted",
+                    self._timeout,
+                )
+                pool.kill()
+                self._replace(pool)
+                raise
         raise RuntimeError("the answering processes died twice on one question")
 
     def close(self) -> None:
         with self._lock:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.executor.shutdown(wait=False, cancel_futures=True)
 
-    def _started(self) -> ProcessPoolExecutor:
+    def _started(self) -> _Pool:
         # "spawn": the web process runs threads, and a fork would copy their locks.
-        pool = ProcessPoolExecutor(
+        context = multiprocessing.get_context("spawn")
+        started = context.SimpleQueue()
+        executor = ProcessPoolExecutor(
             max_workers=self._processes,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_start_child,
             # An answer needs no Slack token: the worker posts it.
             initargs=(
@@ -85,17 +101,31 @@ class AnswerProcesses:
                     )
                 ),
                 self._niceness,
+                started,
             ),
         )
         for _ in range(self._processes):
-            pool.submit(_ready)  # started now, not by the first question
-        return pool
+            executor.submit(_ready)  # started now, not by the first question
+        return _Pool(executor, started)
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
+    def _replace(self, broken: _Pool) -> None:
         with self._lock:
             if self._pool is broken:  # not already replaced by another thread
-                broken.shutdown(wait=False, cancel_futures=True)
+                broken.executor.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._started()
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """The executor, and the queue its children put their process ids on as they start."""
+
+    executor: ProcessPoolExecutor
+    started: SimpleQueue[int]
+
+    def kill(self) -> None:
+        while not self.started.empty():
+            with suppress(ProcessLookupError):  # ended already
+                os.kill(self.started.get(), signal.SIGKILL)
 
 
 # --- In the child ----------------------------------------------------------------------
@@ -113,10 +143,11 @@ class _Child:
 _child: _Child | None = None
 
 
-def _start_child(settings: Settings, niceness: int) -> None:
+def _start_child(settings: Settings, niceness: int, started: SimpleQueue[int]) -> None:
     global _child
     os.nice(niceness)
     _end_with_parent(os.getppid())
+    started.put(os.getpid())
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -115,21 +115,29 @@ def test_a_killed_child_is_replaced_and_the_question_answered(
         answers.close()
 
 
-def test_a_child_that_does_not_answer_in_time_raises(settings: Settings) -> None:
+def test_a_child_that_does_not_answer_in_time_raises_and_is_replaced(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     before = _children()
     # Long enough for the child to start and answer a first question on a busy machine.
     answers = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=5)
-    child = None
     try:
         answers.answer(_question("source?"))
-        child = _answering_child(before)
-        os.kill(child, signal.SIGSTOP)
+        stuck = _answering_child(before)
+        os.kill(stuck, signal.SIGSTOP)  # as a child stuck on one question
         with pytest.raises(TimeoutError):
             answers.answer(_question("who says India backs the BLA?"))
+        assert "no answer within 5 s" in caplog.text
+        # Killed and replaced: the next question is not held behind the stuck one.
+        reply = answers.answer(_question("who says India backs the BLA?"))
+        assert reply.text.startswith(":bulb: Shafqat Ali Khan")
+        assert not Path(f"/proc/{stuck}").exists() or _is_zombie(stuck)
     finally:
-        if child is not None:
-            os.kill(child, signal.SIGCONT)
         answers.close()
+
+
+def _is_zombie(pid: int) -> bool:
+    return "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
 
 
 # A web process: starts answering processes, answers once, then waits to be killed.
