@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -57,11 +58,13 @@ def _question(text: str) -> FollowUp:
     )
 
 
-def _children() -> list[int]:
-    """This process's child processes (the answering ones, and multiprocessing's tracker)."""
+def _children(parent: int | None = None) -> list[int]:
+    """The child processes of `parent` (this process: the answering ones, and
+    multiprocessing's tracker)."""
     found = []
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        found += [int(pid) for pid in (task / "children").read_text().split()]
+    for task in Path(f"/proc/{parent or os.getpid()}/task").iterdir():
+        with suppress(OSError):  # a thread that ended since
+            found += [int(pid) for pid in (task / "children").read_text().split()]
     return found
 
 
@@ -71,7 +74,10 @@ def _answering_child(before: list[int]) -> int:
 
 
 def _is_answering(pid: int) -> bool:
-    return "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()
+    try:
+        return "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return False  # ended since it was listed
 
 
 def test_a_child_gives_the_reply_the_web_process_would(
@@ -170,11 +176,7 @@ def test_children_end_when_their_web_process_is_killed(
     try:
         assert web.stdout is not None
         assert web.stdout.readline().strip()  # answered: its answering child runs
-        children = [
-            int(pid)
-            for task in Path(f"/proc/{web.pid}/task").iterdir()
-            for pid in (task / "children").read_text().split()
-        ]
+        children = _children(web.pid)
         assert children
     finally:
         web.kill()
