@@ -76,8 +76,7 @@ class AnswerProcesses:
                     "no answer within %.0f s; the answering processes are restarted",
                     self._timeout,
                 )
-                pool.kill()
-                self._replace(pool)
+                self._replace(pool, kill=True)
                 raise
         raise RuntimeError("the answering processes died twice on one question")
 
@@ -108,9 +107,11 @@ class AnswerProcesses:
             executor.submit(_ready)  # started now, not by the first question
         return _Pool(executor, started)
 
-    def _replace(self, broken: _Pool) -> None:
+    def _replace(self, broken: _Pool, *, kill: bool = False) -> None:
         with self._lock:
             if self._pool is broken:  # not already replaced by another thread
+                if kill:
+                    broken.kill()
                 broken.executor.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._started()
 
@@ -123,6 +124,7 @@ class _Pool:
     started: SimpleQueue[int]
 
     def kill(self) -> None:
+        """SIGKILL every child started so far; called once, under AnswerProcesses' lock."""
         while not self.started.empty():
             with suppress(ProcessLookupError):  # ended already
                 os.kill(self.started.get(), signal.SIGKILL)
