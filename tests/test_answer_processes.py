@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -94,52 +94,51 @@ def test_a_child_gives_the_reply_the_web_process_would(
     assert reply == here
 
 
-def test_children_run_at_a_lower_priority(settings: Settings) -> None:
+@contextmanager
+def _answering(settings: Settings, timeout: float = 60) -> Iterator[tuple[AnswerProcesses, int]]:
+    """Answering processes that have answered a first question, and their child's pid."""
     before = _children()
-    answers = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=60)
+    answers = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=timeout)
     try:
-        answers.answer(_question("how many fighters does the TTP have?"))
-        child = _answering_child(before)
-        mine = os.getpriority(os.PRIO_PROCESS, 0)
-        assert os.getpriority(os.PRIO_PROCESS, child) == min(mine + NICENESS, 19)
+        answers.answer(_question("source?"))
+        yield answers, _answering_child(before)
     finally:
         answers.close()
+
+
+def test_children_run_at_a_lower_priority(settings: Settings) -> None:
+    with _answering(settings) as (_, child):
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, child) == min(mine + NICENESS, 19)
 
 
 def test_a_killed_child_is_replaced_and_the_question_answered(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    before = _children()
-    answers = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=60)
-    try:
-        answers.answer(_question("source?"))
-        os.kill(_answering_child(before), signal.SIGKILL)
+    with _answering(settings) as (answers, child):
+        os.kill(child, signal.SIGKILL)
         reply = answers.answer(_question("who says India backs the BLA?"))
         assert reply.text.startswith(":bulb: Shafqat Ali Khan")
         assert "an answering process died" in caplog.text
-    finally:
-        answers.close()
 
 
 def test_a_child_that_does_not_answer_in_time_raises_and_is_replaced(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    before = _children()
     # Long enough for the child to start and answer a first question on a busy machine.
-    answers = AnswerProcesses(settings, processes=1, niceness=NICENESS, timeout=5)
-    try:
-        answers.answer(_question("source?"))
-        stuck = _answering_child(before)
+    with _answering(settings, timeout=5) as (answers, stuck):
         os.kill(stuck, signal.SIGSTOP)  # as a child stuck on one question
-        with pytest.raises(TimeoutError):
-            answers.answer(_question("who says India backs the BLA?"))
-        assert "no answer within 5 s" in caplog.text
-        # Killed and replaced: the next question is not held behind the stuck one.
-        reply = answers.answer(_question("who says India backs the BLA?"))
-        assert reply.text.startswith(":bulb: Shafqat Ali Khan")
-        assert not Path(f"/proc/{stuck}").exists() or _is_zombie(stuck)
-    finally:
-        answers.close()
+        try:
+            with pytest.raises(TimeoutError):
+                answers.answer(_question("who says India backs the BLA?"))
+            assert "no answer within 5 s" in caplog.text
+            # Killed and replaced: the next question is not held behind the stuck one.
+            reply = answers.answer(_question("who says India backs the BLA?"))
+            assert reply.text.startswith(":bulb: Shafqat Ali Khan")
+            assert not Path(f"/proc/{stuck}").exists() or _is_zombie(stuck)
+        finally:
+            with suppress(ProcessLookupError):  # left stopped, it could not end
+                os.kill(stuck, signal.SIGCONT)
 
 
 def _is_zombie(pid: int) -> bool:
