@@ -24,9 +24,10 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from digests.documents import load_sources
-from digests.extract.pipeline import load_extractor
+from digests.extract.pipeline import Extractor, load_extractor
 from digests.extract.sentences import split_sentences
 from digests.ingest import ingest
 from digests.qa.answer import Answer, answer_question
@@ -46,6 +47,31 @@ def _document_names(store: Store, seed_name: str) -> dict[int, str]:
         row.id: row.external_id or ("seed" if row.source.endswith(seed_name) else str(row.id))
         for row in rows
     }
+
+
+def read_questions(path: Path) -> list[dict[str, Any]]:
+    """The questions of a file: one JSON object a line."""
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def corpus_store(
+    folder: Path, corpus: Path, seed: Path, extractor: Extractor
+) -> tuple[Store, dict[int, str]]:
+    """A fresh SQLite store in `folder` holding the corpus and the seed article, and the
+    question files' name of each stored document."""
+    store = open_store(f"sqlite:///{folder}/eval.db")
+    sources = load_sources([str(corpus), str(seed)], max_bytes=50_000_000)
+    ingest(store, sources, extractor=extractor)
+    return store, _document_names(store, seed.name)
+
+
+def is_right(item: dict[str, Any], answer: Answer, names: dict[int, str]) -> bool:
+    """Whether an answer holds an accepted string (any case) and cites the question's document."""
+    text = (answer.text or "").lower()
+    cited = {names.get(citation.document_id) for citation in answer.citations}
+    return item["document"] in cited and any(
+        accepted.lower() in text for accepted in item["accepted"]
+    )
 
 
 def _baseline(store: Store, question: str) -> Answer:
@@ -75,14 +101,11 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true", help="also score plain BM25")
     parser.add_argument("--show-misses", action="store_true", help="print every miss")
     options = parser.parse_args()
-    questions = [json.loads(line) for line in options.questions.open() if line.strip()]
+    questions = read_questions(options.questions)
     extractor = load_extractor(CONFIG)
     vocabulary = load_vocabulary(CONFIG)
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{folder}/eval.db")
-        sources = load_sources([str(options.corpus), str(options.seed)], max_bytes=50_000_000)
-        ingest(store, sources, extractor=extractor)
-        names = _document_names(store, options.seed.name)
+        store, names = corpus_store(Path(folder), options.corpus, options.seed, extractor)
         systems = {"sitrep": None, **({"bm25 baseline": _baseline} if options.baseline else {})}
         for system, baseline in systems.items():
             results = Counter()

@@ -5,8 +5,9 @@ The question is read (`question.read_question`), the sentences covering it are f
 "who", a figure for "how many", a place for "where", a date for "when", the group for
 "which group", the linked and opposing claims for "is it disputed". In a digest's
 thread, "that", "this claim" and "the second one" mean what the thread shows, and its
-documents rank first. When no sentence covers enough of the question, the answer is
-None and the closest claims are offered instead: sitrep never guesses.
+documents rank first. Each of the best sentences gives a candidate answer; `choice`
+weighs them with learnt weights and takes the likeliest. When none is likely enough, the
+answer is None and the closest claims are offered instead: sitrep never guesses.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from digests.claim_search import search_claims
 from digests.compose import ClaimView, SourceRef, load_claim_views
 from digests.extract.actors import Actors
 from digests.qa import facts
+from digests.qa.choice import Candidate, choose
 from digests.qa.evidence import Passage, find_passages
 from digests.qa.question import Question, QuestionKind, read_question, words_of
 from digests.qa.vocabulary import Vocabulary, stem, stems_of
@@ -41,8 +43,6 @@ _ROLE_BONUS = 0.3
 _VAGUE_PENALTY = 0.2
 # A question is a sentence or two; a longer text is refused with a message, not read.
 MAX_QUESTION_CHARS = 1000
-# Below this confidence sitrep says it does not know and offers the closest claims.
-MIN_CONFIDENCE = 0.55
 # A clause quoted in the answer is kept to about this many words.
 _CLAUSE_WORDS = 32
 # A claim's content stands for its sentence when it holds most of the sentence's words.
@@ -56,6 +56,8 @@ _DESCRIPTION_WORDS = 4
 _ROLE_GROUP_REACH = 3
 # Documents read to learn whether a question word is a name, when no passage holds it.
 _NAME_LOOKUPS = 2
+# The kinds of question a sentence answers only with a fact of that kind in it.
+_FACT_KINDS = frozenset({"how_many", "how_far", "how_old", "where", "when"})
 _STANCE_VERBS = {
     "accusation": "accuses",
     "denial": "denies",
@@ -149,70 +151,111 @@ def answer_question(
         actors=actors,
         focus_documents=thread.document_ids,
     )
-    fallback: Answer | None = None
-    best: tuple[float, Answer] | None = None
+    candidates = _candidates(store, question, passages, actors, vocabulary)
+    chosen = choose(candidates, vocabulary.weights)
+    return chosen if chosen is not None else _unsure(store, question)
+
+
+def answer_candidates(
+    store: Store,
+    text: str,
+    *,
+    vocabulary: Vocabulary,
+    actors: Actors,
+    groups: Sequence[GroupRecord] | None = None,
+) -> list[Candidate]:
+    """The answers the best sentences give to `text`, asked outside any thread, each with
+    what is weighed to choose among them (for training those weights)."""
+    question = read_question(text, all_groups(store) if groups is None else groups, vocabulary)
+    if question.is_empty or len(text) > MAX_QUESTION_CHARS:
+        return []
+    passages = find_passages(store, question, vocabulary=vocabulary, actors=actors)
+    return _candidates(store, question, passages, actors, vocabulary)
+
+
+def _candidates(
+    store: Store, question: Question, passages: Sequence[Passage], actors: Actors,
+    vocabulary: Vocabulary,
+) -> list[Candidate]:
+    """Each tried sentence's answer, with the measures `choice.choose` weighs: how well
+    the sentence covers the question, whether it holds a fact of the kind asked for and
+    how close that fact stands to the question's words, and the checks a right answer
+    passes (the document names whom the question names, the relative asked about is in
+    the sentence, the person is described by the role asked for)."""
     roles = _asked_roles(question, actors, vocabulary)
-    most_added = _SUPPORT_WEIGHT + (_ROLE_BONUS * (1 + bool(question.groups)) if roles else 0.0)
-    loaded = _load(store, passages[:_PASSAGES_TRIED])
+    tried = passages[:_PASSAGES_TRIED]
+    loaded = _load(store, tried)
     names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
-    for tried, passage in enumerate(passages[:_PASSAGES_TRIED]):
-        if best is not None and passage.score + most_added <= best[0]:
-            break  # ranked by score: no passage further down can do better
+    role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)
+    best_score = tried[0].score if tried else 0.0
+    candidates: list[Candidate] = []
+    found: list[str | None] = []
+    for place, passage in enumerate(tried):
         # A document that never names whom or what the question is about ("Hamza bin
         # Laden", "the 2008 bombing") answers about someone or something else.
         if names.missing_from(passage.document_id):
             continue
-        # Only the best sentence's neighbours are read: further down, a name next to a
-        # sentence that merely shares a few words is a guess.
         answer, fact, context = _from_passage(
-            loaded, question, passage, actors, vocabulary, roles, neighbours=tried == 0
+            loaded, question, passage, actors, vocabulary, roles, neighbours=True
         )
-        if answer.text is None or answer.confidence < MIN_CONFIDENCE:
+        if answer.text is None:
             continue
-        # "how old is Malala's father?": a sentence saying nothing of a father gives
-        # Malala's age, not his.
-        if not _holds_kin_asked(question, answer, vocabulary):
-            continue
-        # "which spokesman": a person the text calls a spokesman (or a synonym) fits.
         described = fact is not None and bool(roles) and (
             facts.described_as(context, fact, roles)
             or (answer.claim is not None and fact == answer.claim.claimant
-                and roles & stems_of(words_of(answer.claim.claimant_role)))
+                and bool(roles & stems_of(words_of(answer.claim.claimant_role))))
         )
-        # "the Houthi spokesman": someone the text calls a spokesman, not of a body beside
-        # the group ("Pentagon spokesman Patrick Ryder"), and not Hamas' head.
-        if fact is not None and roles and _role_of_named_group(question, roles, vocabulary) and (
-            not described or _described_by_body(context, fact, actors)
+        in_sentence = fact is not None and context == passage.sentence
+        # Checks a right answer passes, whatever its weight: "how old is Malala's father?"
+        # is not answered by a sentence saying nothing of a father; "the Houthi
+        # spokesman" is someone the text calls a spokesman, not of a body beside the
+        # group ("Pentagon spokesman Patrick Ryder").
+        if (
+            not _holds_kin_asked(question, answer, vocabulary)
+            or (fact is not None and role_of_group
+                and (not described or _described_by_body(context, fact, actors)))
         ):
             continue
-        if fact is None or context != passage.sentence:
-            # "Is it disputed?": a sentence saying nothing of a dispute answers only when
-            # no close runner-up has the denial. A name in the sentence next to the best
-            # one answers only when no sentence holding the question's words names one.
-            fallback = fallback or answer
-            continue
-        # Of the sentences holding a fact of the kind asked for, the one whose fact
-        # stands closest to the question's weightiest words answers, not merely the
-        # best-ranked sentence: "killed ... in Aino Maina" over "... in Baluchistan".
-        # A fact from the sentence next to the passage counts the question's words in
-        # that sentence only: the passage's own words say nothing of a name beside them.
-        value = passage.score + _SUPPORT_WEIGHT * facts.support(
-            context, fact, passage.term_shares, vocabulary
+        features = {
+            "score": passage.score,
+            "behind_best": passage.score - best_score,
+            "first": float(place == 0),
+            "coverage": passage.coverage,
+            "fact": float(in_sentence),
+            "fact_beside": float(fact is not None and not in_sentence),
+            "support": (
+                facts.support(context, fact, passage.term_shares, vocabulary)
+                if fact is not None and in_sentence else 0.0
+            ),
+            "vague": float(fact is not None and not facts.is_specific(question.kind, fact, actors)),
+            "claim": float(bool(passage.claim_ids)),
+            "role_described": float(described),
+            "role_of_group": float(described and bool(question.groups) and facts.described_as(
+                context, fact or "", _group_stems(question, vocabulary)
+            )),
+        }
+        features["figure_place_date"] = float(in_sentence and question.kind in _FACT_KINDS)
+        features["rank"] = 1 / (1 + place)
+        features["sentence_coverage"] = passage.sentence_coverage
+        features["document_rank"] = passage.document_rank
+        features["best_document"] = float(passage.document_id == tried[0].document_id)
+        features["fact_in_question"] = float(fact is not None and _named_in(fact, question))
+        found.append(fact)
+        candidates.append(Candidate(answer, features))
+    # A fact several sentences give is likelier the answer than one only one gives; the
+    # fact standing closest to the question's words, likelier than those further off.
+    closest = max((candidate.features["support"] for candidate in candidates), default=0.0)
+    for candidate, fact in zip(candidates, found, strict=True):
+        candidate.features["agreement"] = (
+            sum(other == fact for other in found) / len(found) if fact is not None else 0.0
         )
-        if described:
-            value += _ROLE_BONUS
-        # "the MILF chairman": the chairman the text ties to the MILF.
-        if described and question.groups and facts.described_as(
-            context, fact, _group_stems(question, vocabulary)
-        ):
-            value += _ROLE_BONUS
-        if not facts.is_specific(question.kind, fact, actors):
-            value -= _VAGUE_PENALTY
-        if best is None or value > best[0]:
-            best = (value, answer)
-    if best is not None:
-        return best[1]
-    return fallback or _unsure(store, question)
+        candidate.features["closest"] = float(0 < closest == candidate.features["support"])
+    # The sentence the fixed rule prefers: of those holding a fact of the kind asked for,
+    # the best-ranked once the fact's closeness and description are added.
+    if candidates:
+        preferred = max(candidates, key=lambda candidate: _preference(candidate.features))
+        preferred.features["preferred"] = 1.0
+    return candidates
 
 
 class _NamesAsked:
@@ -275,6 +318,20 @@ class _NamesAsked:
             re.search(r"[a-z,;]\s+$", match.string[max(match.start() - 3, 0) : match.start()])
             for match in written
         )
+
+
+def _preference(features: dict[str, float]) -> float:
+    """The fixed rule's value of a candidate (see FEATURES in `choice`): its sentence's
+    score, more when its fact stands by the question's words or is described by the role
+    asked for, less when the fact is vague; a candidate without its own fact ranks last."""
+    if not features["fact"]:
+        return features["score"] - 1.0
+    return (
+        features["score"]
+        + _SUPPORT_WEIGHT * features["support"]
+        + _ROLE_BONUS * (features["role_described"] + features["role_of_group"])
+        - _VAGUE_PENALTY * features["vague"]
+    )
 
 
 def _group_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
@@ -438,7 +495,7 @@ def _from_passage(
     )
     kind = question.kind
     confidence = passage.coverage
-    needs_fact = kind in {"how_many", "how_far", "how_old", "where", "when", "which_group"}
+    needs_fact = kind in _FACT_KINDS or kind == "which_group"
     # A source the question names ("which commander did Israel say it killed?") is not
     # the one it asks for.
     # Nor is a group the question names ("who's the TTP spokesman that claimed it?" asks

@@ -77,6 +77,8 @@ class Passage:
     # Each question word's stem and its share of the question's weight: how close a
     # fact stands to the heavy words says how well it answers (`facts.support`).
     term_shares: tuple[tuple[str, float], ...] = ()
+    sentence_coverage: float = 0.0  # the share the sentence holds by itself, 0 to 1
+    document_rank: float = 0.0  # 1 for full-text search's best document, down to 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +214,8 @@ def find_passages(
                         if 0 <= other < len(sentences)
                     ),
                     term_shares=term_shares,
+                    sentence_coverage=sentence_coverage,
+                    document_rank=document_rank.get(document_id, 0.0),
                 )
             )
     passages.sort(key=lambda passage: (-passage.score, passage.document_id, passage.start))

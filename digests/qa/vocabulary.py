@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import snowballstemmer
 
+from digests.qa.choice import AnswerWeights, load_weights
 from digests.resources import config_dir as bundled_config_dir
 from digests.resources import read_yaml
 
@@ -46,6 +48,8 @@ class Vocabulary:
     kin_words: frozenset[str] = frozenset()
     # "mullah", "sheikh": capitalised before a name, yet no name themselves
     title_words: frozenset[str] = frozenset()
+    # How an answer is chosen among the best sentences' (`config/answer_weights.yaml`)
+    weights: AnswerWeights = field(default_factory=AnswerWeights)
 
     def related(self, word_stem: str) -> frozenset[str]:
         """Stems close in meaning to `word_stem`, without it."""
@@ -93,10 +97,16 @@ def _words(value: Any, where: str) -> list[str]:
     return value
 
 
-@cache  # read once per process: edit the file and restart, like the other vocabularies
+@cache  # read once per process: edit the files and restart, like the other vocabularies
 def load_vocabulary(config_dir: Path) -> Vocabulary:
-    """Read `answers.yaml` from `config_dir`, or sitrep's own when that folder has none
-    (a vocabulary folder made before sitrep answered questions)."""
+    """Read `answers.yaml` and `answer_weights.yaml` from `config_dir`, or sitrep's own
+    when that folder has none (a vocabulary folder made before sitrep answered questions)."""
+    return dataclasses.replace(load_words(config_dir), weights=load_weights(config_dir))
+
+
+def load_words(config_dir: Path) -> Vocabulary:
+    """The vocabulary of `answers.yaml` alone, without the weights answers are chosen by
+    (what they are learnt with)."""
     path = config_dir / ANSWERS_FILE
     if not path.exists():
         path = bundled_config_dir() / ANSWERS_FILE

@@ -1,0 +1,138 @@
+"""Choosing a follow-up's answer among the answers the best sentences give, or none.
+
+Each candidate answer comes with measures (`Candidate.features`): how well its sentence
+covers the question, whether it holds a fact of the kind asked for and how close that
+fact stands to the question's words, and the checks a right answer passes. A weighted
+sum of them scores each candidate; the scores, with one more for answering nothing, make
+probabilities (a softmax). The likeliest candidate answers when its probability reaches
+`min_confidence`; else sitrep says it does not know.
+
+The weights are learnt from questions with known answers (`bench/train_answer_weights.py`)
+and kept in `config/answer_weights.yaml`, so that a team can retrain them on its own
+questions without touching code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from digests.resources import config_dir as bundled_config_dir
+from digests.resources import read_yaml
+
+if TYPE_CHECKING:
+    from digests.qa.answer import Answer
+
+WEIGHTS_FILE = "answer_weights.yaml"
+
+# The measures a candidate is weighed by, as `answer._candidates` makes them.
+FEATURES = (
+    "score",  # the sentence's rank score (coverage and bonuses, `evidence.find_passages`)
+    "behind_best",  # how far its score is behind the best sentence's (0 or less)
+    "first",  # 1 for the best-ranked sentence
+    "coverage",  # share of the question's weight it and its document hold
+    "fact",  # holds a fact of the kind asked for (a figure for "how many")
+    "fact_beside",  # the fact stands in the sentence next to it
+    "support",  # how much of the question stands close to that fact, 0 to 1
+    "vague",  # the fact is vague: a country for "where", "next month" for "when"
+    "claim",  # the sentence carries an attributed claim
+    "role_described",  # the person answering "which spokesman" is called one
+    "role_of_group",  # ... and of the group the question names
+    "figure_place_date",  # holds the figure, place or date a how many, where or when asks for
+    "rank",  # 1 / (1 + the sentence's place among those tried)
+    "sentence_coverage",  # share of the question's weight the sentence alone holds
+    "document_rank",  # 1 for full-text search's best document, down to 0
+    "best_document",  # from the same document as the best-ranked sentence
+    "fact_in_question",  # the fact is a name the question itself uses
+    "agreement",  # share of the candidates giving the same fact
+    "preferred",  # the candidate a fixed rule prefers (`answer._preference`)
+    "closest",  # of all the candidates' facts, this one stands closest to the question's words
+)
+
+
+class AnswerWeightsError(ValueError):
+    """The weights file is missing or malformed; the message names the file and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerWeights:
+    """How much each measure counts, the score of answering nothing, and the least
+    probability an answer needs."""
+
+    weights: Mapping[str, float] = field(default_factory=dict)
+    abstain: float = 0.0
+    min_confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An answer one sentence gives, and its measures (see FEATURES)."""
+
+    answer: Answer
+    features: Mapping[str, float]
+
+
+def value(features: Mapping[str, float], weights: AnswerWeights) -> float:
+    """A candidate's score: its measures, weighted."""
+    return sum(weights.weights.get(name, 0.0) * amount for name, amount in features.items())
+
+
+def probabilities(candidates: Sequence[Candidate], weights: AnswerWeights) -> list[float]:
+    """Each candidate's probability of being the answer; what is left over is the
+    probability that none is."""
+    scores = [value(candidate.features, weights) for candidate in candidates]
+    top = max([weights.abstain, *scores])
+    exponents = [math.exp(score - top) for score in scores]
+    total = math.exp(weights.abstain - top) + sum(exponents)
+    return [exponent / total for exponent in exponents]
+
+
+def choose(candidates: Sequence[Candidate], weights: AnswerWeights) -> Answer | None:
+    """The likeliest candidate's answer, with its probability as its confidence; None
+    when no candidate is likely enough."""
+    if not candidates:
+        return None
+    chances = probabilities(candidates, weights)
+    best = max(range(len(candidates)), key=chances.__getitem__)
+    if chances[best] < weights.min_confidence:
+        return None
+    return dataclasses.replace(candidates[best].answer, confidence=chances[best])
+
+
+def build_weights(data: Any, filename: str = "<answer weights>") -> AnswerWeights:
+    """Weights from the parsed weights file; AnswerWeightsError names what is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get("weights"), dict):
+        raise AnswerWeightsError(
+            f"{filename}: expected a mapping with weights (measure: number), abstain "
+            "and min_confidence"
+        )
+    unknown = sorted(set(data["weights"]) - set(FEATURES))
+    if unknown:
+        raise AnswerWeightsError(
+            f"{filename}: unknown measure {', '.join(unknown)}; known: {', '.join(FEATURES)}"
+        )
+    numbers = {"abstain": data.get("abstain", 0.0),
+               "min_confidence": data.get("min_confidence", 0.0), **data["weights"]}
+    wrong = [name for name, number in numbers.items()
+             if isinstance(number, bool) or not isinstance(number, int | float)]
+    if wrong:
+        raise AnswerWeightsError(f"{filename}: {', '.join(wrong)} must be a number")
+    if not 0 <= numbers["min_confidence"] <= 1:
+        raise AnswerWeightsError(f"{filename}: min_confidence must be between 0 and 1")
+    return AnswerWeights(
+        weights={name: float(number) for name, number in data["weights"].items()},
+        abstain=float(numbers["abstain"]),
+        min_confidence=float(numbers["min_confidence"]),
+    )
+
+
+def load_weights(config_dir: Path) -> AnswerWeights:
+    """Read `answer_weights.yaml` from `config_dir`, or sitrep's own when it has none."""
+    path = config_dir / WEIGHTS_FILE
+    if not path.exists():
+        path = bundled_config_dir() / WEIGHTS_FILE
+    return build_weights(read_yaml(path, "answer weights file", AnswerWeightsError), str(path))
