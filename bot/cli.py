@@ -34,6 +34,7 @@ from digests.follow_ups import ThreadContext, thread_claims
 from digests.ingest import IngestOutcome, IngestSummary, ingest, reextract
 from digests.plaintext import message_to_text
 from digests.qa.answer import ThreadClaims, answer_question
+from digests.qa.choice import AnswerWeightsError
 from digests.qa.reply import render_answer
 from digests.qa.vocabulary import VocabularyError, load_vocabulary
 from digests.resources import demo_script, example_documents_dir
@@ -672,7 +673,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(f"settings error:\n{error}")
     except StoreError as error:
         _fail(str(error))
-    except (WatchlistError, LexiconError, ActorsError, VocabularyError) as error:
+    except (
+        WatchlistError, LexiconError, ActorsError, VocabularyError, AnswerWeightsError
+    ) as error:
         _fail(f"vocabulary error: {error}")
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from digests.qa.vocabulary import load_vocabulary
+from digests.resources import config_dir
+
 
 @pytest.fixture
 def documents(tmp_path: Path) -> Path:
@@ -268,7 +271,7 @@ def test_ask_answers_with_its_evidence_or_says_it_cannot(sitrep, tmp_path: Path)
     code, out, _ = sitrep("ask", "who says the TTP operates from afghan soil?", "--json")
     answer = json.loads(out)
     assert answer["answer"].startswith("Shafqat Ali Khan")
-    assert answer["confidence"] >= 0.6
+    assert answer["confidence"] >= load_vocabulary(config_dir()).weights.min_confidence > 0
     [citation] = answer["citations"]
     assert citation["claimant"] == "Shafqat Ali Khan"
     assert set(citation) == {"document_id", "title", "sentence", "claimant"}
@@ -278,6 +281,24 @@ def test_ask_answers_with_its_evidence_or_says_it_cannot(sitrep, tmp_path: Path)
     code, out, _ = sitrep("ask", "how many fighters does boko haram have?")
     assert code == 1
     assert "I can't answer" in out
+
+
+def test_ask_with_a_broken_answer_weights_file_exits_2_naming_it(
+    sitrep, tmp_path: Path, monkeypatch
+) -> None:
+    vocabulary = tmp_path / "vocabulary"
+    vocabulary.mkdir()
+    config = Path(__file__).parents[2] / "config"
+    for name in ("groups.yaml", "lexicon.yaml", "actors.yaml", "answers.yaml"):
+        (vocabulary / name).write_text((config / name).read_text())
+    (vocabulary / "answer_weights.yaml").write_text("weights: {score: 1.0, luck: 2.0}\n")
+    monkeypatch.setenv("SITREP_VOCABULARY_DIR", str(vocabulary))
+    code, out, err = sitrep("ask", "who says the TTP operates from afghan soil?")
+    assert code == 2
+    assert out == ""
+    assert "vocabulary error" in err
+    assert "answer_weights.yaml: unknown measure luck" in err
+    assert "Traceback" not in err
 
 
 def test_ask_in_a_thread_that_does_not_exist(sitrep) -> None:

@@ -3,6 +3,7 @@ evidence, thread references, and "I can't answer" instead of a guess."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -314,3 +315,19 @@ def test_the_spokesman_of_a_group_is_not_a_spokesman_of_someone_else(
     answer = ask(tanker_store, "who is the pentagon spokesman on the tanker attack?", extractor,
                  vocabulary)
     assert answer.text is not None and answer.text.startswith("Pat Ryder"), answer.text
+
+
+def test_the_weights_decide_whether_an_answer_is_likely_enough(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    question = "how many officers were killed in turbat?"
+    answered = ask(stocked, question, extractor, vocabulary)
+    assert answered.text is not None and answered.text.startswith("14")
+    assert 0 < answered.confidence < 1  # the candidate's probability
+    stricter = dataclasses.replace(
+        vocabulary,
+        weights=dataclasses.replace(vocabulary.weights, min_confidence=1.0),
+    )
+    unsure = ask(stocked, question, extractor, stricter)
+    assert unsure.text is None and unsure.citations == ()
+    assert any("Turbat" in claim.source.title for claim in unsure.closest)

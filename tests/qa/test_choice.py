@@ -1,0 +1,93 @@
+"""Choosing an answer among candidates by learnt weights (config/answer_weights.yaml), or
+none; mistakes in the weights file named clearly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digests.qa.answer import Answer
+from digests.qa.choice import (
+    FEATURES,
+    AnswerWeights,
+    AnswerWeightsError,
+    Candidate,
+    build_weights,
+    choose,
+    load_weights,
+    probabilities,
+)
+from digests.qa.vocabulary import load_vocabulary
+from digests.resources import config_dir
+
+
+def _candidate(text: str, **features: float) -> Candidate:
+    return Candidate(Answer("q?", "who", text, 0.9), features)
+
+
+WEIGHTS = AnswerWeights(weights={"fact": 2.0, "support": 1.0}, abstain=1.0, min_confidence=0.4)
+
+
+def test_the_likeliest_candidate_answers_with_its_probability_as_confidence() -> None:
+    candidates = [_candidate("Nairobi."), _candidate("Garsen.", fact=1.0, support=1.0)]
+    chances = probabilities(candidates, WEIGHTS)
+    # e^0, e^3 and e^1 for answering nothing
+    total = 1 + 2.718281828**3 + 2.718281828
+    assert chances == pytest.approx([1 / total, 2.718281828**3 / total])
+    answer = choose(candidates, WEIGHTS)
+    assert answer is not None and answer.text == "Garsen."
+    assert answer.confidence == pytest.approx(chances[1])
+
+
+def test_no_candidate_likely_enough_means_no_answer() -> None:
+    # Two equal candidates and answering nothing: a third each, below 0.4.
+    candidates = [_candidate("Nairobi.", fact=0.5), _candidate("Garsen.", fact=0.5)]
+    assert choose(candidates, WEIGHTS) is None
+    assert choose([], WEIGHTS) is None
+
+
+def test_the_shipped_weights_weigh_every_measure() -> None:
+    weights = load_weights(config_dir())
+    assert set(weights.weights) == set(FEATURES)
+    assert 0 < weights.min_confidence < 1
+    # Holding the fact asked for, close to the question's words, makes an answer likelier.
+    assert weights.weights["fact"] > 0 and weights.weights["support"] > 0
+
+
+def test_a_folder_without_a_weights_file_uses_the_shipped_one(tmp_path: Path) -> None:
+    assert load_weights(tmp_path) == load_weights(config_dir())
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "expected a mapping with weights"),
+        ({"abstain": 1.0}, "expected a mapping with weights"),
+        ({"weights": {"luck": 1.0}}, "unknown measure luck; known: score"),
+        ({"weights": {"fact": "high"}}, "fact must be a number"),
+        ({"weights": {"fact": True}}, "fact must be a number"),
+        ({"weights": {}, "min_confidence": 1.5}, "min_confidence must be between 0 and 1"),
+    ],
+)
+def test_mistakes_name_the_file_and_the_entry(data: object, message: str) -> None:
+    with pytest.raises(AnswerWeightsError, match=r"answer_weights\.yaml") as raised:
+        build_weights(data, "answer_weights.yaml")
+    assert message in str(raised.value)
+
+
+def test_a_broken_weights_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "answer_weights.yaml").write_text("weights: {fact: [1\n", encoding="utf-8")
+    with pytest.raises(AnswerWeightsError, match=r"answer_weights\.yaml: not valid YAML"):
+        load_weights(tmp_path)
+
+
+def test_a_folders_own_weights_replace_the_shipped_ones(tmp_path: Path) -> None:
+    shutil.copy(config_dir() / "answers.yaml", tmp_path / "answers.yaml")
+    (tmp_path / "answer_weights.yaml").write_text(
+        "weights: {fact: 1.0}\nabstain: 0.0\nmin_confidence: 1.0\n", encoding="utf-8"
+    )
+    vocabulary = load_vocabulary(tmp_path)
+    assert vocabulary.weights == AnswerWeights({"fact": 1.0}, 0.0, 1.0)
+    assert "who" in vocabulary.stop_words  # the words still come from answers.yaml
