@@ -177,11 +177,11 @@ def _candidates(
     store: Store, question: Question, passages: Sequence[Passage], actors: Actors,
     vocabulary: Vocabulary,
 ) -> list[Candidate]:
-    """Each tried sentence's answer, with the measures `choice.choose` weighs: how well
+    """The tried sentences' answers, with the measures `choice.choose` weighs: how well
     the sentence covers the question, whether it holds a fact of the kind asked for and
-    how close that fact stands to the question's words, and the checks a right answer
-    passes (the document names whom the question names, the relative asked about is in
-    the sentence, the person is described by the role asked for)."""
+    how close that fact stands to the question's words, whether the person is described
+    by the role asked for. Answers failing a check (the document names whom the question
+    names, the relative asked about is in the sentence) are left out."""
     roles = _asked_roles(question, actors, vocabulary)
     tried = passages[:_PASSAGES_TRIED]
     loaded = _load(store, tried)
@@ -196,50 +196,20 @@ def _candidates(
         if names.missing_from(passage.document_id):
             continue
         answer, fact, context = _from_passage(
-            loaded, question, passage, actors, vocabulary, roles, neighbours=True
+            loaded, question, passage, actors, vocabulary, roles
         )
         if answer.text is None:
             continue
-        described = fact is not None and bool(roles) and (
-            facts.described_as(context, fact, roles)
-            or (answer.claim is not None and fact == answer.claim.claimant
-                and bool(roles & stems_of(words_of(answer.claim.claimant_role))))
+        features = _measures(
+            question, passage, answer, fact, context, actors, vocabulary, roles,
+            role_of_group=role_of_group,
         )
-        in_sentence = fact is not None and context == passage.sentence
-        # Checks a right answer passes, whatever its weight: "how old is Malala's father?"
-        # is not answered by a sentence saying nothing of a father; "the Houthi
-        # spokesman" is someone the text calls a spokesman, not of a body beside the
-        # group ("Pentagon spokesman Patrick Ryder").
-        if (
-            not _holds_kin_asked(question, answer, vocabulary)
-            or (fact is not None and role_of_group
-                and (not described or _described_by_body(context, fact, actors)))
-        ):
+        if features is None:
             continue
-        features = {
-            "score": passage.score,
-            "behind_best": passage.score - best_score,
-            "first": float(place == 0),
-            "coverage": passage.coverage,
-            "fact": float(in_sentence),
-            "fact_beside": float(fact is not None and not in_sentence),
-            "support": (
-                facts.support(context, fact, passage.term_shares, vocabulary)
-                if fact is not None and in_sentence else 0.0
-            ),
-            "vague": float(fact is not None and not facts.is_specific(question.kind, fact, actors)),
-            "claim": float(bool(passage.claim_ids)),
-            "role_described": float(described),
-            "role_of_group": float(described and bool(question.groups) and facts.described_as(
-                context, fact or "", _group_stems(question, vocabulary)
-            )),
-        }
-        features["figure_place_date"] = float(in_sentence and question.kind in _FACT_KINDS)
+        features["behind_best"] = passage.score - best_score
+        features["first"] = float(place == 0)
         features["rank"] = 1 / (1 + place)
-        features["sentence_coverage"] = passage.sentence_coverage
-        features["document_rank"] = passage.document_rank
         features["best_document"] = float(passage.document_id == tried[0].document_id)
-        features["fact_in_question"] = float(fact is not None and _named_in(fact, question))
         found.append(fact)
         candidates.append(Candidate(answer, features))
     # A fact several sentences give is likelier the answer than one only one gives; the
@@ -318,6 +288,48 @@ class _NamesAsked:
             re.search(r"[a-z,;]\s+$", match.string[max(match.start() - 3, 0) : match.start()])
             for match in written
         )
+
+
+def _measures(
+    question: Question, passage: Passage, answer: Answer, fact: str | None, context: str,
+    actors: Actors, vocabulary: Vocabulary, roles: frozenset[str], *, role_of_group: bool,
+) -> dict[str, float] | None:
+    """A candidate's own measures (see FEATURES in `choice`); None when it fails a check a
+    right answer passes, whatever its weight: "how old is Malala's father?" is not
+    answered by a sentence saying nothing of a father; "the Houthi spokesman" is someone
+    the text calls a spokesman, not of a body beside the group ("Pentagon spokesman
+    Patrick Ryder")."""
+    described = fact is not None and bool(roles) and (
+        facts.described_as(context, fact, roles)
+        or (answer.claim is not None and fact == answer.claim.claimant
+            and bool(roles & stems_of(words_of(answer.claim.claimant_role))))
+    )
+    if not _holds_kin_asked(question, answer, vocabulary) or (
+        fact is not None and role_of_group
+        and (not described or _described_by_body(context, fact, actors))
+    ):
+        return None
+    in_sentence = fact is not None and context == passage.sentence
+    return {
+        "score": passage.score,
+        "coverage": passage.coverage,
+        "sentence_coverage": passage.sentence_coverage,
+        "document_rank": passage.document_rank,
+        "fact": float(in_sentence),
+        "fact_beside": float(fact is not None and not in_sentence),
+        "support": (
+            facts.support(context, fact, passage.term_shares, vocabulary)
+            if fact is not None and in_sentence else 0.0
+        ),
+        "vague": float(fact is not None and not facts.is_specific(question.kind, fact, actors)),
+        "figure_place_date": float(in_sentence and question.kind in _FACT_KINDS),
+        "fact_in_question": float(fact is not None and _named_in(fact, question)),
+        "claim": float(bool(passage.claim_ids)),
+        "role_described": float(described),
+        "role_of_group": float(described and bool(question.groups) and facts.described_as(
+            context, fact or "", _group_stems(question, vocabulary)
+        )),
+    }
 
 
 def _preference(features: dict[str, float]) -> float:
@@ -472,11 +484,11 @@ def _load(store: Store, passages: Sequence[Passage]) -> _Loaded:
 
 def _from_passage(
     loaded: _Loaded, question: Question, passage: Passage, actors: Actors,
-    vocabulary: Vocabulary, roles: frozenset[str], *, neighbours: bool = True,
+    vocabulary: Vocabulary, roles: frozenset[str],
 ) -> tuple[Answer, str | None, str]:
-    """The answer one sentence gives, with how sure sitrep is of it, the fact of the kind
-    asked for that it holds (None when it holds none), and the sentence holding that
-    fact: the passage's, or a neighbour's."""
+    """The answer one sentence gives, the fact of the kind asked for that it holds (None
+    when it holds none), and the sentence holding that fact: the passage's, or a
+    neighbour's. The answer's text is None when the sentence answers nothing."""
     claims = [loaded.claims[claim_id] for claim_id in passage.claim_ids
               if claim_id in loaded.claims]
     source = loaded.sources[passage.document_id]
@@ -494,7 +506,6 @@ def _from_passage(
         sources=() if speaking else _other_sources(claims, passage, roles, vocabulary),
     )
     kind = question.kind
-    confidence = passage.coverage
     needs_fact = kind in _FACT_KINDS or kind == "which_group"
     # A source the question names ("which commander did Israel say it killed?") is not
     # the one it asks for.
@@ -514,8 +525,6 @@ def _from_passage(
     # captured?" with who reported the capture: the sentence next to it may hold the
     # fact ("A team was named. It will be led by ..."), else the next passage is tried.
     if fact is None and (needs_fact or (kind == "who" and (spoken_by is None or not speaking))):
-        if not neighbours:
-            return Answer(question.text, kind, None, 0.0), None, ""
         return _from_neighbour(question, passage, source, actors, vocabulary)
     clause = _clause(passage, fact, claim)
     if kind == "disputed":
@@ -532,7 +541,9 @@ def _from_passage(
     else:
         text = _capitalised(clause)
     citation = _citation(source, _in_context(passage), claim.claimant if claim else "")
-    answer = Answer(question.text, kind, text, min(confidence, 1.0), (citation,), claim=claim)
+    answer = Answer(
+        question.text, kind, text, min(passage.coverage, 1.0), (citation,), claim=claim
+    )
     return answer, fact, passage.sentence
 
 

@@ -205,19 +205,25 @@ def test_extract_readable_summary(sitrep, tmp_path: Path) -> None:
     assert "Shafqat Ali Khan" in out
 
 
+def _vocabulary_folder(tmp_path: Path, monkeypatch, *names: str) -> Path:
+    """A vocabulary folder (SITREP_VOCABULARY_DIR) holding copies of the shipped `names`."""
+    vocabulary = tmp_path / "vocabulary"
+    vocabulary.mkdir()
+    for name in names:
+        (vocabulary / name).write_text((config_dir() / name).read_text())
+    monkeypatch.setenv("SITREP_VOCABULARY_DIR", str(vocabulary))
+    return vocabulary
+
+
 def test_bad_vocabulary_file_exits_2_with_file_and_line(
     sitrep, tmp_path: Path, monkeypatch
 ) -> None:
-    vocabulary = tmp_path / "vocabulary"
-    vocabulary.mkdir()
+    vocabulary = _vocabulary_folder(tmp_path, monkeypatch, "lexicon.yaml", "actors.yaml")
     config = Path(__file__).parents[2] / "config"
-    for name in ("lexicon.yaml", "actors.yaml"):
-        (vocabulary / name).write_text((config / name).read_text())
     (vocabulary / "groups.yaml").write_text(
         "groups:\n  - name: Alpha Front\n    short: AF\n    kind: militant\n"
         "  - name: Alpha Front\n    short: AF2\n    kind: militant\n"
     )
-    monkeypatch.setenv("SITREP_VOCABULARY_DIR", str(vocabulary))
     code, _, err = sitrep("extract", str(config / "default.toml"))
     assert code == 2
     assert "vocabulary error" in err
@@ -286,13 +292,10 @@ def test_ask_answers_with_its_evidence_or_says_it_cannot(sitrep, tmp_path: Path)
 def test_ask_with_a_broken_answer_weights_file_exits_2_naming_it(
     sitrep, tmp_path: Path, monkeypatch
 ) -> None:
-    vocabulary = tmp_path / "vocabulary"
-    vocabulary.mkdir()
-    config = Path(__file__).parents[2] / "config"
-    for name in ("groups.yaml", "lexicon.yaml", "actors.yaml", "answers.yaml"):
-        (vocabulary / name).write_text((config / name).read_text())
+    vocabulary = _vocabulary_folder(
+        tmp_path, monkeypatch, "groups.yaml", "lexicon.yaml", "actors.yaml", "answers.yaml"
+    )
     (vocabulary / "answer_weights.yaml").write_text("weights: {score: 1.0, luck: 2.0}\n")
-    monkeypatch.setenv("SITREP_VOCABULARY_DIR", str(vocabulary))
     code, out, err = sitrep("ask", "who says the TTP operates from afghan soil?")
     assert code == 2
     assert out == ""
