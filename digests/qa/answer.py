@@ -212,6 +212,20 @@ def _candidates(
         features["best_document"] = float(passage.document_id == tried[0].document_id)
         found.append(fact)
         candidates.append(Candidate(answer, features))
+    # "next month" is no answer to "when" where the same document gives a day ("August
+    # 8"), nor a country to "where" where it gives the town.
+    specific_in = {
+        candidate.answer.citations[0].document_id
+        for candidate, fact in zip(candidates, found, strict=True)
+        if fact is not None and not candidate.features["vague"]
+    }
+    kept = [
+        (candidate, fact) for candidate, fact in zip(candidates, found, strict=True)
+        if not (candidate.features["vague"]
+                and candidate.answer.citations[0].document_id in specific_in)
+    ]
+    candidates = [candidate for candidate, _ in kept]
+    found = [fact for _, fact in kept]
     # A fact several sentences give is likelier the answer than one only one gives; the
     # fact standing closest to the question's words, likelier than those further off.
     closest = max((candidate.features["support"] for candidate in candidates), default=0.0)
