@@ -33,7 +33,7 @@ from scipy.optimize import minimize
 
 from digests.extract.pipeline import load_extractor
 from digests.qa.answer import answer_candidates
-from digests.qa.choice import FEATURES, AnswerWeights, Candidate, probabilities
+from digests.qa.choice import FEATURES, AnswerWeights, probabilities
 from digests.qa.vocabulary import load_words
 
 # L2 penalty on the weights: a few hundred questions, a dozen measures.
@@ -121,11 +121,9 @@ def _as_weights(parameters: list[float], min_confidence: float = 0.0) -> AnswerW
 
 
 def _chances(example: Example, weights: AnswerWeights) -> list[float]:
-    candidates = [
-        Candidate(None, dict(zip(FEATURES, row, strict=True)))  # type: ignore[arg-type]
-        for row in example.features
-    ]
-    return probabilities(candidates, weights)
+    return probabilities(
+        [dict(zip(FEATURES, row, strict=True)) for row in example.features], weights
+    )
 
 
 def _fit(examples: list[Example], penalty: float) -> AnswerWeights:

@@ -188,8 +188,7 @@ def _candidates(
     names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
     role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)
     best_score = tried[0].score if tried else 0.0
-    candidates: list[Candidate] = []
-    found: list[str | None] = []
+    drafts: list[tuple[Answer, str | None, dict[str, float]]] = []
     for place, passage in enumerate(tried):
         # A document that never names whom or what the question is about ("Hamza bin
         # Laden", "the 2008 bombing") answers about someone or something else.
@@ -210,36 +209,30 @@ def _candidates(
         features["first"] = float(place == 0)
         features["rank"] = 1 / (1 + place)
         features["best_document"] = float(passage.document_id == tried[0].document_id)
-        found.append(fact)
-        candidates.append(Candidate(answer, features))
+        drafts.append((answer, fact, features))
     # "next month" is no answer to "when" where the same document gives a day ("August
     # 8"), nor a country to "where" where it gives the town.
-    specific_in = {
-        candidate.answer.citations[0].document_id
-        for candidate, fact in zip(candidates, found, strict=True)
-        if fact is not None and not candidate.features["vague"]
+    precise_in = {
+        answer.citations[0].document_id
+        for answer, fact, features in drafts
+        if fact is not None and not features["vague"]
     }
-    kept = [
-        (candidate, fact) for candidate, fact in zip(candidates, found, strict=True)
-        if not (candidate.features["vague"]
-                and candidate.answer.citations[0].document_id in specific_in)
+    drafts = [
+        (answer, fact, features) for answer, fact, features in drafts
+        if not (features["vague"] and answer.citations[0].document_id in precise_in)
     ]
-    candidates = [candidate for candidate, _ in kept]
-    found = [fact for _, fact in kept]
     # A fact several sentences give is likelier the answer than one only one gives; the
     # fact standing closest to the question's words, likelier than those further off.
-    closest = max((candidate.features["support"] for candidate in candidates), default=0.0)
-    for candidate, fact in zip(candidates, found, strict=True):
-        candidate.features["agreement"] = (
-            sum(other == fact for other in found) / len(found) if fact is not None else 0.0
-        )
-        candidate.features["closest"] = float(0 < closest == candidate.features["support"])
-    # The sentence the fixed rule prefers: of those holding a fact of the kind asked for,
-    # the best-ranked once the fact's closeness and description are added.
-    if candidates:
-        preferred = max(candidates, key=lambda candidate: _preference(candidate.features))
-        preferred.features["preferred"] = 1.0
-    return candidates
+    given = [fact for _, fact, _ in drafts]
+    closest = max((features["support"] for _, _, features in drafts), default=0.0)
+    for _, fact, features in drafts:
+        features["agreement"] = given.count(fact) / len(given) if fact is not None else 0.0
+        features["closest"] = float(0 < closest == features["support"])
+    # The one a fixed rule prefers: of those holding a fact of the kind asked for, the
+    # best-ranked once the fact's closeness and description are added.
+    if drafts:
+        max(drafts, key=lambda draft: _preference(draft[2]))[2]["preferred"] = 1.0
+    return [Candidate(answer, features) for answer, _, features in drafts]
 
 
 class _NamesAsked:
@@ -264,16 +257,15 @@ class _NamesAsked:
 
     def missing_from(self, document_id: int) -> bool:
         text = self._texts.get(document_id)
-        if text is None or not self._terms:
+        if text is None or not self._terms or not self.names():
             return False
         if document_id not in self._stems:
             self._stems[document_id] = stems_of(words_of(text))
         held = self._stems[document_id]
-        absent = [
-            term for term in self._terms
-            if stem(term) not in held and not self._vocabulary.related(stem(term)) & held
-        ]
-        return bool(absent) and bool(set(absent) & set(self.names()))
+        return any(
+            stem(name) not in held and not self._vocabulary.related(stem(name)) & held
+            for name in self.names()
+        )
 
     def names(self) -> list[str]:
         if self._names is None:

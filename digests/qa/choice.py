@@ -81,10 +81,12 @@ def value(features: Mapping[str, float], weights: AnswerWeights) -> float:
     return sum(weights.weights.get(name, 0.0) * amount for name, amount in features.items())
 
 
-def probabilities(candidates: Sequence[Candidate], weights: AnswerWeights) -> list[float]:
-    """Each candidate's probability of being the answer; what is left over is the
-    probability that none is."""
-    scores = [value(candidate.features, weights) for candidate in candidates]
+def probabilities(
+    measures: Sequence[Mapping[str, float]], weights: AnswerWeights
+) -> list[float]:
+    """Each candidate's probability of being the answer, from its measures; what is left
+    over is the probability that none is."""
+    scores = [value(features, weights) for features in measures]
     top = max([weights.abstain, *scores])
     exponents = [math.exp(score - top) for score in scores]
     total = math.exp(weights.abstain - top) + sum(exponents)
@@ -96,7 +98,7 @@ def choose(candidates: Sequence[Candidate], weights: AnswerWeights) -> Answer | 
     when no candidate is likely enough."""
     if not candidates:
         return None
-    chances = probabilities(candidates, weights)
+    chances = probabilities([candidate.features for candidate in candidates], weights)
     best = max(range(len(candidates)), key=chances.__getitem__)
     if chances[best] < weights.min_confidence:
         return None

@@ -32,7 +32,7 @@ WEIGHTS = AnswerWeights(weights={"fact": 2.0, "support": 1.0}, abstain=1.0, min_
 
 def test_the_likeliest_candidate_answers_with_its_probability_as_confidence() -> None:
     candidates = [_candidate("Nairobi."), _candidate("Garsen.", fact=1.0, support=1.0)]
-    chances = probabilities(candidates, WEIGHTS)
+    chances = probabilities([candidate.features for candidate in candidates], WEIGHTS)
     # e^0, e^3 and e^1 for answering nothing
     total = 1 + 2.718281828**3 + 2.718281828
     assert chances == pytest.approx([1 / total, 2.718281828**3 / total])
