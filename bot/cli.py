@@ -567,6 +567,7 @@ def serve_command(context: _Context, port: int, host: str) -> None:
 
     settings = context.settings
     _require_variables(missing_variables(settings, HTTP_VARIABLES), "serve")
+    _check_answer_files(settings)
     with context.store():
         pass  # opened once here, so a store problem stops the command before any worker starts
     _err.print(f"sitrep serve: listening on {host}:{port}; Slack posts to /slack/events")
@@ -585,9 +586,18 @@ def run_command(context: _Context) -> None:
     settings = context.settings
     _require_variables(missing_variables(settings, SOCKET_MODE_VARIABLES), "run")
     extractor = context.extractor
+    _check_answer_files(settings)
     with context.store() as store:
         _err.print("sitrep run: connecting to Slack over Socket Mode; stop with Ctrl-C")
         run_socket_mode(settings, store, extractor)
+
+
+def _check_answer_files(settings: Settings) -> None:
+    """Read answers.yaml and answer_weights.yaml before serving: a mistake in them stops
+    the command with the file named (`main`), not every question later."""
+    vocabulary = settings.vocabulary_dir
+    assert vocabulary is not None  # filled in by the settings
+    load_vocabulary(vocabulary)
 
 
 def _require_variables(missing: list[str], command: str) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from digests.resources import config_dir
 from digests.store.engine import open_store
 from digests.testing import SlackStandIn
 
@@ -322,4 +323,29 @@ def test_missing_tokens_stop_with_a_clear_message(tmp_path, command, variables, 
     )
     assert done.returncode == 2
     assert f"`sitrep {command}` needs {missing} in the environment" in done.stderr
+    assert "xoxb-x" not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_a_broken_answer_weights_file_stops_the_app_before_it_starts(
+    tmp_path, command
+) -> None:
+    vocabulary = tmp_path / "vocabulary"
+    vocabulary.mkdir()
+    for name in ("groups.yaml", "lexicon.yaml", "actors.yaml", "answers.yaml"):
+        (vocabulary / name).write_text((config_dir() / name).read_text())
+    (vocabulary / "answer_weights.yaml").write_text("weights: {fact: high}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SITREP_", "SLACK_"))}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET="s", SLACK_APP_TOKEN="xapp-x",
+        SITREP_DATA_DIR=str(tmp_path), SITREP_VOCABULARY_DIR=str(vocabulary),
+    )
+    done = subprocess.run(
+        [*_sitrep(), command, *(["--port", str(_free_port())] if command == "serve" else [])],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 2
+    assert "answer_weights.yaml: fact must be a number" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "listening" not in done.stderr and "connecting" not in done.stderr
     assert "xoxb-x" not in done.stderr + done.stdout
