@@ -192,7 +192,9 @@ def _candidates(
     for place, passage in enumerate(tried):
         # A document that never names whom or what the question is about ("Hamza bin
         # Laden", "the 2008 bombing") answers about someone or something else.
-        if names.missing_from(passage.document_id):
+        if names.missing_from(passage.document_id) or not _names_groups_asked(
+            loaded.texts.get(passage.document_id, ""), question
+        ):
             continue
         answer, fact, context = _from_passage(
             loaded, question, passage, actors, vocabulary, roles
@@ -209,6 +211,7 @@ def _candidates(
         features["first"] = float(place == 0)
         features["rank"] = 1 / (1 + place)
         features["best_document"] = float(passage.document_id == tried[0].document_id)
+        features["focus_near"] = float(_focus_near(question, context, fact, vocabulary))
         drafts.append((answer, fact, features))
     # "next month" is no answer to "when" where the same document gives a day ("August
     # 8"), nor a country to "where" where it gives the town.
@@ -338,6 +341,33 @@ def _measures(
     }
 
 
+_WH = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how)\b", re.IGNORECASE)
+# Words between the fact and the word the question asks about, at most.
+_FOCUS_REACH = 5
+
+
+def _focus_near(
+    question: Question, sentence: str, fact: str | None, vocabulary: Vocabulary
+) -> bool:
+    """Whether the first word the question searches for after its "how many", "which" or
+    "where" ("how many *soldiers* died", "which *charity*"), or a synonym, stands within a
+    few words of the fact; or anywhere in the sentence when there is no fact in it."""
+    found = _WH.search(question.text)
+    after = [] if found is None else [
+        word for word in words_of(question.text[found.end() :]) if word in question.terms
+    ]
+    if not after:
+        return False
+    wanted = {stem(after[0])} | vocabulary.related(stem(after[0]))
+    words = [stem(word) for word in words_of(sentence)]
+    place = sentence.find(fact) if fact is not None else -1
+    if place < 0:
+        return bool(wanted & set(words))
+    start = len(words_of(sentence[:place]))
+    end = start + len(words_of(fact or ""))
+    return bool(wanted & set(words[max(start - _FOCUS_REACH, 0) : end + _FOCUS_REACH]))
+
+
 def _preference(features: dict[str, float]) -> float:
     """The fixed rule's value of a candidate (see FEATURES in `choice`): its sentence's
     score, more when its fact stands by the question's words or is described by the role
@@ -349,6 +379,20 @@ def _preference(features: dict[str, float]) -> float:
         + _SUPPORT_WEIGHT * features["support"]
         + _ROLE_BONUS * (features["role_described"] + features["role_of_group"])
         - _VAGUE_PENALTY * features["vague"]
+    )
+
+
+def _names_groups_asked(text: str, question: Question) -> bool:
+    """Whether a document names every group the question names, by its name, short name
+    or an alias: "how many fighters does Boko Haram have?" is not answered from a
+    document about the TTP."""
+    return all(
+        any(
+            re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text,
+                      0 if name.isupper() else re.IGNORECASE)
+            for name in (group.name, group.short, *group.aliases) if name
+        )
+        for group in question.groups
     )
 
 

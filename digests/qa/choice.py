@@ -51,6 +51,7 @@ FEATURES = (
     "agreement",  # share of the candidates giving the same fact
     "preferred",  # the candidate a fixed rule prefers (`answer._preference`)
     "closest",  # of all the candidates' facts, this one stands closest to the question's words
+    "focus_near",  # the word the question asks about stands near the fact
 )
 
 
