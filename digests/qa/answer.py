@@ -35,11 +35,12 @@ from digests.store.search import search
 
 # How many of the best sentences are read for an answer.
 _PASSAGES_TRIED = 8
-# What a fact standing right by all the question's words adds to its sentence's score.
+# The fixed rule behind the "preferred" measure (`_preference`): what a fact standing
+# right by all the question's words adds to its sentence's score,
 _SUPPORT_WEIGHT = 0.5
-# What a person described by the role a "who" question asks for ("which spokesman") adds.
+# what a person described by the role a "who" question asks for ("which spokesman") adds,
 _ROLE_BONUS = 0.3
-# What a country for "where" or "next month" for "when" loses against a town or a day.
+# and what a country for "where" or "next month" for "when" loses against a town or a day.
 _VAGUE_PENALTY = 0.2
 # A question is a sentence or two; a longer text is refused with a message, not read.
 MAX_QUESTION_CHARS = 1000

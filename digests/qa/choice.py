@@ -2,7 +2,8 @@
 
 Each candidate answer comes with measures (`Candidate.features`): how well its sentence
 covers the question, whether it holds a fact of the kind asked for and how close that
-fact stands to the question's words, and the checks a right answer passes. A weighted
+fact stands to the question's words, whether the person is described by the role asked
+for. (Candidates failing a check a right answer passes never get here.) A weighted
 sum of them scores each candidate; the scores, with one more for answering nothing, make
 probabilities (a softmax). The likeliest candidate answers when its probability reaches
 `min_confidence`; else sitrep says it does not know.
