@@ -189,6 +189,7 @@ def _candidates(
     names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
     role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)
     best_score = tried[0].score if tried else 0.0
+    focus = _focus_stems(question, vocabulary)
     drafts: list[tuple[Answer, str | None, dict[str, float]]] = []
     for place, passage in enumerate(tried):
         # A document that never names whom or what the question is about ("Hamza bin
@@ -212,7 +213,7 @@ def _candidates(
         features["first"] = float(place == 0)
         features["rank"] = 1 / (1 + place)
         features["best_document"] = float(passage.document_id == tried[0].document_id)
-        features["focus_near"] = float(_focus_near(question, context, fact, vocabulary))
+        features["focus_near"] = float(_focus_near(focus, context, fact))
         drafts.append((answer, fact, features))
     # "next month" is no answer to "when" where the same document gives a day ("August
     # 8"), nor a country to "where" where it gives the town.
@@ -347,26 +348,31 @@ _WH = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how)\b", re.IGNOREC
 _FOCUS_REACH = 5
 
 
-def _focus_near(
-    question: Question, sentence: str, fact: str | None, vocabulary: Vocabulary
-) -> bool:
-    """Whether the first word the question searches for after its "how many", "which" or
-    "where" ("how many *soldiers* died", "which *charity*"), or a synonym, stands within a
-    few words of the fact; or anywhere in the sentence when there is no fact in it."""
+def _focus_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
+    """The stem of the first word the question searches for after its "how many", "which"
+    or "where" ("how many *soldiers* died", "which *charity*"), and its synonyms; empty
+    when there is none."""
     found = _WH.search(question.text)
     after = [] if found is None else [
         word for word in words_of(question.text[found.end() :]) if word in question.terms
     ]
     if not after:
+        return frozenset()
+    return frozenset({stem(after[0])} | vocabulary.related(stem(after[0])))
+
+
+def _focus_near(focus: frozenset[str], sentence: str, fact: str | None) -> bool:
+    """Whether a word of `focus` (`_focus_stems`) stands within a few words of the fact;
+    or anywhere in the sentence when there is no fact in it."""
+    if not focus:
         return False
-    wanted = {stem(after[0])} | vocabulary.related(stem(after[0]))
     words = [stem(word) for word in words_of(sentence)]
     place = sentence.find(fact) if fact is not None else -1
     if place < 0:
-        return bool(wanted & set(words))
+        return bool(focus & set(words))
     start = len(words_of(sentence[:place]))
     end = start + len(words_of(fact or ""))
-    return bool(wanted & set(words[max(start - _FOCUS_REACH, 0) : end + _FOCUS_REACH]))
+    return bool(focus & set(words[max(start - _FOCUS_REACH, 0) : end + _FOCUS_REACH]))
 
 
 def _preference(features: dict[str, float]) -> float:
