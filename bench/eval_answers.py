@@ -29,7 +29,7 @@ from typing import Any
 from digests.documents import load_sources
 from digests.extract.pipeline import Extractor, load_extractor
 from digests.extract.sentences import split_sentences
-from digests.ingest import ingest
+from digests.ingest import IngestOutcome, ingest
 from digests.qa.answer import Answer, answer_question
 from digests.qa.vocabulary import load_vocabulary
 from digests.store.engine import Store, open_store
@@ -61,7 +61,16 @@ def corpus_store(
     question files' name of each stored document."""
     store = open_store(f"sqlite:///{folder}/eval.db")
     sources = load_sources([str(corpus), str(seed)], max_bytes=50_000_000)
-    ingest(store, sources, extractor=extractor)
+    failures: list[str] = []
+
+    def note_failure(outcome: IngestOutcome) -> None:
+        if outcome.kind == "failed":
+            failures.append(f"{outcome.where}: {outcome.detail}")
+
+    ingest(store, sources, extractor=extractor, on_outcome=note_failure)
+    if failures:
+        # Scoring questions against a partial corpus would print figures that mean nothing.
+        raise SystemExit("cannot load the corpus: " + "; ".join(failures[:3]))
     return store, _document_names(store, seed.name)
 
 
