@@ -269,6 +269,7 @@ class _NamesAsked:
         held = self._stems[document_id]
         return any(
             stem(name) not in held and not self._vocabulary.related(stem(name)) & held
+            and not _spelt_out(name, text)
             for name in self.names()
         )
 
@@ -299,6 +300,16 @@ class _NamesAsked:
             re.search(r"[a-z,;]\s+$", match.string[max(match.start() - 3, 0) : match.start()])
             for match in written
         )
+
+
+def _spelt_out(abbreviation: str, text: str) -> bool:
+    """Whether `text` writes out an abbreviation the question uses: "UAE" as "United Arab
+    Emirates", "AU" as "African Union"."""
+    if not 2 <= len(abbreviation) <= 5 or not abbreviation.isalpha():
+        return False
+    joiner = r"\s+(?:(?:of|the|and|for|al|el)\s+)*"
+    pattern = joiner.join(rf"{letter.upper()}[\w’'-]+" for letter in abbreviation)
+    return re.search(rf"\b{pattern}", text) is not None
 
 
 def _measures(
@@ -344,6 +355,8 @@ def _measures(
 
 
 _WH = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how)\b", re.IGNORECASE)
+# "What kind of kit": the word after it is what the question asks about.
+_NOT_FOCUS = frozenset({"kind", "type", "sort", "sorts", "kinds", "types"})
 # Words between the fact and the word the question asks about, at most.
 _FOCUS_REACH = 5
 
@@ -351,10 +364,11 @@ _FOCUS_REACH = 5
 def _focus_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
     """The stem of the first word the question searches for after its "how many", "which"
     or "where" ("how many *soldiers* died", "which *charity*"), and its synonyms; empty
-    when there is none."""
+    when there is none; "what kind of *kit*"."""
     found = _WH.search(question.text)
     after = [] if found is None else [
-        word for word in words_of(question.text[found.end() :]) if word in question.terms
+        word for word in words_of(question.text[found.end() :])
+        if word in question.terms and word not in _NOT_FOCUS
     ]
     if not after:
         return frozenset()

@@ -76,7 +76,8 @@ _NOT_A_FIGURE_BEFORE = re.compile(_MONTH + r"\s*$|\b(?:19|20)\d\d\s*$")
 _PLACE_WORDS = r"(?:province|district|region|state|city|valley|county|governorate|area|town)"
 _PLACE_NAME = r"[A-Z][\w’'-]+(?:\s(?:al-|el-)?[A-Z][\w’'-]+)*"
 _NAMED_PLACE = re.compile(
-    _PLACE_NAME + r"\s" + _PLACE_WORDS + r"\b|\b(?:the\s)?" + _PLACE_WORDS + r"\sof\s" + _PLACE_NAME
+    _PLACE_NAME + r"\s" + _PLACE_WORDS + r"\b|\b(?:the\s)?" + _PLACE_WORDS + r"\s(?:of\s)?"
+    + _PLACE_NAME
 )
 _PLACE_AFTER = re.compile(
     r"\b(?:in|at|near|outside|across|from|into|inside)\s(?:the\s)?(" + _PLACE_NAME + r")"
@@ -110,15 +111,37 @@ _PERSON = re.compile(
     rf"\b{_NAME_PART}(?:\s(?:(?:bin|ibn|al|el|ul|de|van|abu|abd|abdul)[\s-])?{_NAME_PART})"
     r"{1,3}\b"
 )
+_NAME_PART_ANY = rf"[{_UPPER}][\w’']*(?:-[{_UPPER}][\w’']*)*"
 # A group the watchlist does not know: capitalised words joined by "of", "ul", "e", ...
 # holding a word groups name themselves by ("Harkat ul Harb-e-Islam", "Deccan Mujahideen",
 # "Bangsamoro Islamic Freedom Fighters").
 _NAME_RUN = re.compile(
     r"\b[A-Z][\w’'-]*(?:\s(?:(?:of|the|for|and|in|al|el|ul|e|i|wal)\s)?[A-Z][\w’'-]*)*"
 )
+# A name before the word for a part of a group, maybe past one describing word: "the
+# Yuldash faction", "the Nour el-Din al-Zinki insurgent faction".
+_FACTION = re.compile(
+    rf"\b((?:{_NAME_PART_ANY})(?:[\s-](?:(?:al|el|ul|bin|ibn|abu|of)[\s-])?{_NAME_PART_ANY}){{0,4}})"
+    r"(?:\s[a-z]+)?\s(?:faction|wing|splinter group|offshoot|branch)\b"
+)
 _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 _COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
 _FIGURE_NOUN_REACH = 5  # words between a figure and the noun it counts
+# "how many gunmen", "how many TTP fighters": the question counts a noun, not "how many
+# were killed".
+_COUNTED_NOUN = re.compile(
+    r"\bhow many (?!(?:were|was|are|is|got|get|have|had|has|did|do|does|died|people|ppl)\b)",
+    re.IGNORECASE,
+)
+# Words between a figure and what it counts: "19 suspected members", "40 foreign fighters".
+_BEFORE_COUNTED_NOUN = frozenset({
+    "other", "more", "suspected", "armed", "foreign", "local", "of", "the", "alleged", "young",
+    "senior", "its", "their", "his", "her", "new", "former", "heavily", "masked", "unidentified",
+})
+# Plural words any count may be of: "six people", "ten others", "12 members of".
+_ANY_COUNTED = frozenset(
+    {"people", "persons", "others", "individuals", "ones", "times", "members", "dozens"}
+)
 _REACH = 60  # characters between a person or date and a word of the question
 _PLACE_REACH = 120  # a place often ends the sentence: "... beheaded a couple ... in Sumisip town"
 _WORD_AT = re.compile(r"[^\W_]+")
@@ -285,7 +308,18 @@ def unlisted_groups(
         named = len(parts) > 1 and any(part.lower() in vocabulary.group_words for part in parts)
         if named:
             found.append(Fact(" ".join(words), start, match.end()))
-    return found
+    for match in _FACTION.finditer(sentence):
+        words = match.group(1).split()
+        while words and _NOT_A_NAME_WORD.match(words[0]):
+            words = words[1:]  # "The Yuldash faction": the name without its article
+        if not words:
+            continue
+        start = match.end(1) - len(" ".join(words))
+        if any(start < end and begin < match.end(1) for begin, end in taken):
+            continue
+        if not any(fact.start <= start < fact.end for fact in found):
+            found.append(Fact(" ".join(words), start, match.end(1)))
+    return sorted(found, key=lambda fact: fact.start)
 
 
 def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) -> list[Fact]:
@@ -370,7 +404,8 @@ def asked_fact(
         found = figures(sentence)
         counted = _counted_stems(question, vocabulary)
         if counted:  # "how many fighters": a figure of fighters (or members), not of pagers
-            found = [fact for fact in found if _counts(sentence, fact, counted)]
+            noun = _COUNTED_NOUN.search(question.text) is not None
+            found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
     elif kind == "where":
         # "where in Kenya?": somewhere in Kenya, not another country.
         within = {name for name in actors.countries if name.lower() in asked}
@@ -526,10 +561,24 @@ def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]
     return frozenset(stems.union(*(vocabulary.related(word_stem) for word_stem in stems)))
 
 
-def _counts(sentence: str, fact: Fact, counted: frozenset[str]) -> bool:
+def _counts(sentence: str, fact: Fact, counted: frozenset[str], *, noun: bool) -> bool:
     """Whether a counted noun stands just after the figure ("6,000 fighters") or just
-    before it ("killing 14 officers" counts from "killing")."""
+    before it ("killing 14 officers" counts from "killing"). When the question counts a
+    noun ("how many gunmen"), a figure of some other plural thing is not it: "six
+    civilians were killed when militants stormed ..." counts no gunmen."""
     after = words_of(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
+    if noun:
+        # The first small word after the figure: names ("nine Hamas targets") are whose.
+        counting = next(
+            (word for word in _WORD_AT.findall(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
+             if word.islower() and word not in _BEFORE_COUNTED_NOUN),
+            "",
+        )
+        if (
+            len(counting) > 3 and counting.endswith("s") and counting not in _ANY_COUNTED
+            and stem(counting) not in counted
+        ):
+            return False
     before = words_of(sentence[: fact.start])[-_FIGURE_NOUN_REACH:]
     return any(stem(word) in counted for word in (*after, *before))
 

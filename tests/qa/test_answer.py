@@ -331,3 +331,46 @@ def test_the_weights_decide_whether_an_answer_is_likely_enough(
     unsure = ask(stocked, question, extractor, stricter)
     assert unsure.text is None and unsure.citations == ()
     assert any("Turbat" in claim.source.title for claim in unsure.closest)
+
+
+# Two briefs: one writes an abbreviation, the other spells it out.
+YEMEN_OFFENSIVE = "\n\n".join(
+    (
+        "Yemeni forces launch offensive on Al-Qaeda outposts",
+        "MUKALLA - Special forces trained by the United Arab Emirates launched an offensive"
+        " against Al-Qaeda outposts in Hadramawt on Sunday, a military official said.",
+        "Eight soldiers and 19 suspected members of Al-Qaeda were killed, he said.",
+        "In a letter, Al-Qaeda member Ustad Ahmad Farooq defended the group's bombing of a"
+        " market in Mukalla last month.",
+    )
+)
+GULF_VISIT = "\n\n".join(
+    (
+        "Gulf envoy visits Aden",
+        "ADEN - An envoy from the UAE met local officials in Aden on Tuesday.",
+    )
+)
+
+
+@pytest.fixture
+def offensive_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
+    """The stocked store, the offensive brief and the envoy brief."""
+    _with_brief(stocked, extractor, tmp_path / "gulf.txt", GULF_VISIT)
+    return _with_brief(stocked, extractor, tmp_path / "offensive.txt", YEMEN_OFFENSIVE)
+
+
+def test_an_abbreviation_the_question_uses_may_be_spelt_out_in_the_document(
+    offensive_store: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(offensive_store, "when did the UAE-trained forces hit al qaeda in hadramawt?",
+                 extractor, vocabulary)
+    assert answer.text is not None and answer.text.startswith("on Sunday"), answer.text
+    assert "offensive" in answer.citations[0].title
+
+
+def test_a_guy_asked_for_is_anyone_not_someone_called_a_guy(
+    offensive_store: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(offensive_store, "which al qaeda guy defended the mukalla bombing?", extractor,
+                 vocabulary)
+    assert answer.text is not None and answer.text.startswith("Ustad Ahmad Farooq"), answer.text

@@ -62,6 +62,19 @@ def test_groups_off_the_watchlist_by_how_groups_name_themselves() -> None:
     ]
 
 
+def test_a_faction_is_named_by_the_words_before_faction_or_wing() -> None:
+    sentence = (
+        "The Yuldash faction of the movement stayed, while an official from the Nour el-Din"
+        " al-Zinki insurgent faction spoke; the group's military wing was silent."
+    )
+    assert texts(unlisted_groups(sentence, ACTORS, [], VOCABULARY)) == [
+        "Yuldash", "Nour el-Din al-Zinki"
+    ]
+    assert ask(
+        "which faction of the movement stayed", "The Yuldash faction of the movement stayed."
+    ) == "Yuldash"
+
+
 def test_outlets_by_name_or_by_the_word_for_an_outlet_beside_them() -> None:
     sentence = (
         "IS claimed it via its Amaq propaganda agency, Al Shabaab on its Radio Andalus, JNIM"
@@ -118,6 +131,12 @@ def test_how_far_how_old_and_what_time_are_answered() -> None:
     assert ask("what time did the blast hit the market", blast) == "8 pm"
 
 
+def test_a_place_word_may_stand_before_the_place_s_name() -> None:
+    sentence = "Militants attacked the base in the town Bulamarer, 130 km from the capital."
+    assert "the town Bulamarer" in texts(places(sentence, ACTORS, []))
+    assert ask("where is the base the militants attacked", sentence) == "the town Bulamarer"
+
+
 def test_a_place_is_where_something_is_not_a_people_nor_who_said_it() -> None:
     # "Iranian" is no place; "the US" is who supported it, not where; Washington is
     # where it was said.
@@ -160,6 +179,21 @@ def test_a_denial_of_the_word_asked_about_disputes_it() -> None:
 def test_how_many_counts_the_words_after_it_not_a_later_place() -> None:
     sentence = "In Tripoli 12 guards stood watch; 21 people were wounded."
     assert ask("how many were wounded in the tripoli attack", sentence) == "21"
+
+
+def test_how_many_of_a_noun_is_no_figure_of_another_plural_thing() -> None:
+    sentence = "At least six civilians were killed when militants stormed the building."
+    assert ask("how many militants stormed the building", sentence) is None
+    # ... but a count of people, members or a named side's things still counts.
+    assert ask("how many were killed when militants stormed it", sentence) == "At least six"
+    assert ask(
+        "how many guards died in the parade attack",
+        "Gunmen fired on the parade, killing 12 members of the Revolutionary Guards.",
+    ) == "12"
+    assert ask(
+        "how many hamas targets did the jets hit",
+        "Jets struck nine Hamas targets in northern Gaza.",
+    ) == "nine"
 
 
 def test_support_is_how_close_the_question_s_heavy_words_stand_to_the_fact() -> None:
