@@ -26,7 +26,9 @@ _FIGURE = re.compile(
     r"(?<![\w.,])(?:(?:about|around|nearly|almost|some|at least|more than|over|up to|roughly|"
     r"approximately|an estimated|as many as|fewer than|less than|only|just)\s+)?"
     r"(?:(?:US|U\.S\.|A|C)?[$€£]\s?)?"
-    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\b(?:" + _NUMBER_WORDS + r")\b)"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
+    r"|\b(?:a )?(?:quarter|half) (?:of )?an? (?:million|billion)\b"
+    r"|\b(?:" + _NUMBER_WORDS + r")\b)"
     r"(?:\s*(?:-|–|to|and|or)\s*(?:\d{1,3}(?:,\d{3})+|\d+))?"
     r"(?:\s+(?:million|thousand|hundred))?(?![\w%])",
     re.IGNORECASE,
@@ -326,8 +328,21 @@ def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
     """Names of people: two to four capitalised words ("Mohammad Khurasani", "Hamza bin
     Laden"), not a state, body, place or group."""
     taken = [(m.start, m.end) for m in actors.find(sentence)] + list(group_spans)
-    found = []
+    found: list[Fact] = []
     for match in _PERSON.finditer(sentence):
+        if found and match.start() < found[-1].end:
+            continue  # inside a name read past its title below
+        words = match.group().split()
+        # "Defence Minister Mullah Yaqub", "Deputy Foreign Minister Sher Mohammad Abbas
+        # Stanikzai": the name after the title, read afresh so no part of it is lost.
+        title = [place for place, word in enumerate(words[:-1])
+                 if word.lower() in actors.not_name_words]
+        if title:
+            offset = match.start() + len(" ".join(words[: title[-1] + 1])) + 1
+            named = _PERSON.match(sentence, offset)
+            if named is None:
+                continue
+            match = named
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
         if any(_NOT_A_NAME_WORD.match(word) for word in match.group().split()):
@@ -477,7 +492,9 @@ def asked_fact(
         specific = [fact for fact in near if fact.text not in actors.countries]
         return min(specific or near, key=distance).text if near else None
     nearest = min(found, key=distance)
-    return nearest.text if kind == "how_many" or distance(nearest) <= _REACH else None
+    # A figure or an age answers from anywhere in a sentence holding the question's
+    # words: few sentences give one that is not of what they speak about.
+    return nearest.text if kind in {"how_many", "how_old"} or distance(nearest) <= _REACH else None
 
 
 def support(

@@ -37,6 +37,9 @@ def test_figures_keep_their_qualifier_and_skip_years_dates_and_percentages() -> 
     )
     assert texts(figures(sentence)) == ["around 6,000", "nearly 100", "three"]
     assert texts(figures("Twenty-one other people were wounded.")) == ["Twenty-one"]
+    assert texts(figures("Nearly a quarter of a million fighters, half a million more.")) == [
+        "Nearly a quarter of a million", "half a million"
+    ]
 
 
 def test_places_prefer_the_longest_name_and_skip_groups() -> None:
@@ -90,6 +93,17 @@ def test_names_with_accents_and_hyphens() -> None:
     assert texts(people(sentence, ACTORS, [])) == ["Jean-Marc Châtaigner", "Zaki-ur-Rehman Lakhvi"]
 
 
+def test_a_name_after_a_title_is_read_whole_without_the_title() -> None:
+    sentence = (
+        "Defence Minister Mullah Yaqub met Deputy Foreign Minister Sher Mohammad Abbas"
+        " Stanikzai."
+    )
+    assert texts(people(sentence, ACTORS, [])) == [
+        "Mullah Yaqub", "Sher Mohammad Abbas Stanikzai"
+    ]
+    assert ask("who is the defence minister", sentence) == "Mullah Yaqub"
+
+
 def test_a_name_never_starts_with_a_preposition_or_month() -> None:
     sentence = "In October, Awtar Singh Khalsa met Ashraf Ghani in Kabul."
     assert texts(people(sentence, ACTORS, [])) == ["Awtar Singh Khalsa", "Ashraf Ghani"]
@@ -126,6 +140,12 @@ def test_how_far_how_old_and_what_time_are_answered() -> None:
     assert ask("how far from the residence did the car bomb explode", bomb) == "some 400 metres"
     rauf = "Mullah Abdul Rauf, 33, was killed by a drone strike in Helmand."
     assert ask("how old was mullah abdul rauf", rauf) == "33"
+    # An age is the person's wherever the sentence writes it.
+    paddock = (
+        "It dubbed 64-year-old Stephen Paddock, who shot dead at least 58 people from a"
+        " hotel window on the Las Vegas Strip, a soldier of the caliphate."
+    )
+    assert ask("how old was the las vegas shooter", paddock) == "64-year-old"
     assert ask("how many were killed with rauf", rauf) is None  # 33 is his age
     blast = "The blast hit the market on Friday at 8 pm, police said."
     assert ask("what time did the blast hit the market", blast) == "8 pm"
