@@ -34,7 +34,7 @@ from digests.store.models import Document
 from digests.store.search import search
 
 # How many of the best sentences are read for an answer.
-_PASSAGES_TRIED = 8
+_PASSAGES_TRIED = 12
 # The fixed rule behind the "preferred" measure (`_preference`): what a fact standing
 # right by all the question's words adds to its sentence's score,
 _SUPPORT_WEIGHT = 0.5
@@ -151,6 +151,7 @@ def answer_question(
         vocabulary=vocabulary,
         actors=actors,
         focus_documents=thread.document_ids,
+        limit=_PASSAGES_TRIED,
     )
     candidates = _candidates(store, question, passages, actors, vocabulary)
     chosen = choose(candidates, vocabulary.weights)
@@ -170,7 +171,9 @@ def answer_candidates(
     question = read_question(text, all_groups(store) if groups is None else groups, vocabulary)
     if question.is_empty or len(text) > MAX_QUESTION_CHARS:
         return []
-    passages = find_passages(store, question, vocabulary=vocabulary, actors=actors)
+    passages = find_passages(
+        store, question, vocabulary=vocabulary, actors=actors, limit=_PASSAGES_TRIED
+    )
     return _candidates(store, question, passages, actors, vocabulary)
 
 
