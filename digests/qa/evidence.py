@@ -15,12 +15,13 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from sqlalchemy import select
 
 from digests.extract.actors import Actors
-from digests.extract.sentences import split_sentences
+from digests.extract.sentences import Sentence, split_sentences
 from digests.qa import facts
 from digests.qa.question import Question, words_of
 from digests.qa.vocabulary import Vocabulary, stem
@@ -46,6 +47,10 @@ _CLAIM_BONUS = 0.05  # carries an attributed claim
 _DOCUMENT_RANK_BONUS = 0.1  # the best full-text match among the documents
 _PHRASE_BONUS = 0.06  # for each two words of the question standing together in it
 _MAX_PHRASES = 3
+# Float sums in another order may differ by this much; a sentence this close is read.
+_ROUNDING = 1e-9
+# Documents whose sentences and stems are kept between questions (a few MB at most).
+_CACHED_DOCUMENTS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +150,9 @@ def find_passages(
     term_shares = tuple(
         (term_stem, weight / weights.total) for term_stem, weight in weights.terms.items()
     )
-    passages: list[Passage] = []
+    scored: list[_Scored] = []
     for document_id, text in texts.items():
-        sentences = split_sentences(text)
-        # Each word stemmed once: the sentences' stems make the document's too.
-        stemmed = [[stem(word) for word in words_of(sentence.text)] for sentence in sentences]
+        sentences, stemmed = _sentences_of(text)
         document_groups = {name for _, _, name in mentions.get(document_id, ())}
         document_coverage, _ = _coverage(
             set().union(*stemmed), document_groups, set(), named, weights
@@ -164,7 +167,7 @@ def find_passages(
             ]
             for sentence in sentences
         ]
-        for index, (sentence, sentence_stems) in enumerate(zip(sentences, stemmed, strict=True)):
+        for index, sentence_stems in enumerate(stemmed):
             inside = insides[index]
             groups = {name for _, _, name in inside}
             sentence_coverage, matched = _coverage(
@@ -179,47 +182,93 @@ def find_passages(
             coverage = (
                 _SENTENCE_SHARE * sentence_coverage + (1 - _SENTENCE_SHARE) * document_coverage
             )
-            spans = tuple((start, end) for start, end, _ in inside)
-            claim_ids = tuple(claims_at.get((document_id, sentence.start), ()))
-            score = (
-                coverage
-                + (
-                    _FACT_BONUS
-                    if _holds_fact(
-                        question, sentence.text, matched, spans, groups, actors, vocabulary,
-                        claim_ids,
-                    )
-                    else 0.0
-                )
-                + (_FOCUS_BONUS if document_id in focus_documents else 0.0)
-                + (_CLAIM_BONUS if claim_ids else 0.0)
-                + _DOCUMENT_RANK_BONUS * document_rank.get(document_id, 0.0)
-                + _PHRASE_BONUS * min(_phrases(sentence_stems, weights.phrases), _MAX_PHRASES)
+            claim_ids = tuple(claims_at.get((document_id, sentences[index].start), ()))
+            bonuses = (
+                (_FOCUS_BONUS if document_id in focus_documents else 0.0),
+                (_CLAIM_BONUS if claim_ids else 0.0),
+                _DOCUMENT_RANK_BONUS * document_rank.get(document_id, 0.0),
+                _PHRASE_BONUS * min(_phrases(sentence_stems, weights.phrases), _MAX_PHRASES),
             )
-            passages.append(
-                Passage(
-                    document_id=document_id,
-                    sentence=sentence.text,
-                    start=sentence.start,
-                    end=sentence.end,
-                    coverage=coverage,
-                    score=score,
-                    groups=tuple(sorted(groups)),
-                    group_spans=spans,
-                    claim_ids=claim_ids,
-                    matched=matched,
-                    neighbours=tuple(
-                        _neighbour(sentences[other].text, insides[other], other > index)
-                        for other in (index + 1, index - 1)
-                        if 0 <= other < len(sentences)
-                    ),
-                    term_shares=term_shares,
-                    sentence_coverage=sentence_coverage,
-                    document_rank=document_rank.get(document_id, 0.0),
-                )
+            scored.append(_Scored(
+                _score(coverage, 0.0, bonuses), bonuses, document_id, index, sentences,
+                insides, groups, claim_ids, matched, coverage, sentence_coverage,
+            ))
+    # Only a sentence within the fact bonus of the last place can reach the best `limit`:
+    # whether the others hold a fact, the costliest test here, cannot change the ranking.
+    bases = sorted((item.score for item in scored), reverse=True)
+    last_place = bases[limit - 1] if len(bases) >= limit else -math.inf
+    passages: list[Passage] = []
+    for item in scored:
+        if item.score + _FACT_BONUS < last_place - _ROUNDING:
+            continue
+        sentence = item.sentences[item.index]
+        inside = item.insides[item.index]
+        spans = tuple((start, end) for start, end, _ in inside)
+        holds = _holds_fact(
+            question, sentence.text, item.matched, spans, item.groups, actors, vocabulary,
+            item.claim_ids,
+        )
+        passages.append(
+            Passage(
+                document_id=item.document_id,
+                sentence=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                coverage=item.coverage,
+                score=_score(item.coverage, _FACT_BONUS if holds else 0.0, item.bonuses),
+                groups=tuple(sorted(item.groups)),
+                group_spans=spans,
+                claim_ids=item.claim_ids,
+                matched=item.matched,
+                neighbours=tuple(
+                    _neighbour(item.sentences[other].text, item.insides[other],
+                               other > item.index)
+                    for other in (item.index + 1, item.index - 1)
+                    if 0 <= other < len(item.sentences)
+                ),
+                term_shares=term_shares,
+                sentence_coverage=item.sentence_coverage,
+                document_rank=document_rank.get(item.document_id, 0.0),
             )
+        )
     passages.sort(key=lambda passage: (-passage.score, passage.document_id, passage.start))
     return passages[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """A sentence's score before the fact bonus, and what makes it a passage."""
+
+    score: float
+    bonuses: tuple[float, ...]  # all but the fact bonus (`_score`)
+    document_id: int
+    index: int  # in `sentences`
+    sentences: Sequence[Sentence]
+    insides: list[list[tuple[int, int, str]]]  # each sentence's group mentions
+    groups: set[str]
+    claim_ids: tuple[int, ...]
+    matched: tuple[str, ...]
+    coverage: float
+    sentence_coverage: float
+
+
+def _score(coverage: float, fact_bonus: float, bonuses: tuple[float, ...]) -> float:
+    """A sentence's rank score, always summed in one order: the same sentence scores the
+    same to the last bit however it was reached."""
+    total = coverage + fact_bonus
+    for bonus in bonuses:
+        total += bonus
+    return total
+
+
+@lru_cache(maxsize=_CACHED_DOCUMENTS)
+def _sentences_of(text: str) -> tuple[tuple[Sentence, ...], tuple[tuple[str, ...], ...]]:
+    """A document's sentences and each one's word stems: split and stemmed once, not once
+    for every question that reads the document."""
+    sentences = tuple(split_sentences(text))
+    return sentences, tuple(
+        tuple(stem(word) for word in words_of(sentence.text)) for sentence in sentences
+    )
 
 
 def _neighbour(sentence: str, inside: list[tuple[int, int, str]], follows: bool) -> Neighbour:
