@@ -245,8 +245,8 @@ def _candidates(
 
 class _NamesAsked:
     """The question's words that name someone or something (written with a capital in
-    the stored documents, not a title, country or people's adjective) and its years; and
-    whether a document holds them all."""
+    the stored documents, not a title, country or people's adjective), its years and the
+    countries it names; and whether a document holds them all."""
 
     def __init__(
         self, store: Store, question: Question, texts: dict[int, str], actors: Actors,
@@ -262,10 +262,25 @@ class _NamesAsked:
         ]
         self._names: list[str] | None = None
         self._stems: dict[int, set[str]] = {}
+        self._countries = _countries_named(question, actors, vocabulary)
+        self._document_countries: dict[int, set[str]] = {}
 
     def missing_from(self, document_id: int) -> bool:
         text = self._texts.get(document_id)
-        if text is None or not self._terms or not self.names():
+        if text is None:
+            return False
+        if self._countries:
+            # "how much aid did the UK give Syria?" is not answered from a document about
+            # aid to Afghanistan: a country the question names, the document names too (by
+            # its name, capital or people: "Syrian").
+            if document_id not in self._document_countries:
+                self._document_countries[document_id] = {
+                    mention.country or mention.name for mention in self._actors.find(text)
+                    if mention.kind in _COUNTRY_KINDS
+                }
+            if not self._countries <= self._document_countries[document_id]:
+                return True
+        if not self._terms or not self.names():
             return False
         if document_id not in self._stems:
             self._stems[document_id] = stems_of(words_of(text))
@@ -303,6 +318,27 @@ class _NamesAsked:
             re.search(r"[a-z,;]\s+$", match.string[max(match.start() - 3, 0) : match.start()])
             for match in written
         )
+
+
+_COUNTRY_KINDS = frozenset({"country", "demonym", "capital"})
+
+
+def _countries_named(question: Question, actors: Actors, vocabulary: Vocabulary) -> set[str]:
+    """The countries a question names by name or people ("uk", "sri lanka", "syrian"), as
+    `actors` calls them; "us" only when typed "US"."""
+    words = [word for word in question.text.split()
+             if word.isupper() or word.lower() not in vocabulary.stop_words]
+    phrases = [" ".join(words[start : start + size]) for size in (1, 2, 3)
+               for start in range(len(words) - size + 1)]
+    found: set[str] = set()
+    for phrase in phrases:
+        bare = phrase.strip("?!.,;:'’\"()")
+        for form in {bare.title(), bare.upper()} if bare else ():
+            found.update(
+                mention.country or mention.name for mention in actors.find(form)
+                if mention.kind in {"country", "demonym"} and mention.surface == form
+            )
+    return found
 
 
 def _spelt_out(abbreviation: str, text: str) -> bool:

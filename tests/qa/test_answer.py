@@ -374,3 +374,19 @@ def test_a_guy_asked_for_is_anyone_not_someone_called_a_guy(
     answer = ask(offensive_store, "which al qaeda guy defended the mukalla bombing?", extractor,
                  vocabulary)
     assert answer.text is not None and answer.text.startswith("Ustad Ahmad Farooq"), answer.text
+
+
+def test_a_country_the_question_names_must_be_named_by_the_document(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answered = ask(stocked, "how many police officers did the gunmen kill in pakistan?",
+                   extractor, vocabulary)
+    assert answered.text is not None and answered.text.startswith("14"), answered.text
+    # No document about Nepal: the Turbat figure would answer another question.
+    unsure = ask(stocked, "how many police officers did the gunmen kill in nepal?", extractor,
+                 vocabulary)
+    assert unsure.text is None, unsure.text
+    # "us" is a word, not the United States, unless typed "US".
+    answered = ask(stocked, "tell us how many police officers the gunmen killed", extractor,
+                   vocabulary)
+    assert answered.text is not None and answered.text.startswith("14"), answered.text
