@@ -140,6 +140,17 @@ _BEFORE_COUNTED_NOUN = frozenset({
     "other", "more", "suspected", "armed", "foreign", "local", "of", "the", "alleged", "young",
     "senior", "its", "their", "his", "her", "new", "former", "heavily", "masked", "unidentified",
 })
+_COUNTS_PEOPLE = re.compile(r"\bhow many (?:people|ppl|persons)\b", re.IGNORECASE)
+# Plural words for people, whom "how many people" counts: "six civilians".
+_PEOPLE = frozenset({
+    "civilians", "soldiers", "troops", "officers", "policemen", "guards", "children", "kids",
+    "women", "girls", "boys", "students", "pupils", "worshippers", "passengers", "militants",
+    "fighters", "gunmen", "attackers", "members", "workers", "hostages", "prisoners",
+    "residents", "journalists", "peacekeepers", "personnel", "villagers", "pilgrims",
+    "tourists", "foreigners", "nationals", "citizens", "protesters", "officials", "staff",
+    "bystanders", "insurgents", "rebels", "terrorists", "recruits", "victims", "shiites",
+    "sunnis", "christians", "muslims", "hindus", "sikhs",
+})
 # Plural words any count may be of: "six people", "ten others", "12 members of".
 _ANY_COUNTED = frozenset(
     {"people", "persons", "others", "individuals", "ones", "times", "members", "dozens"}
@@ -421,6 +432,8 @@ def asked_fact(
         if counted:  # "how many fighters": a figure of fighters (or members), not of pagers
             noun = _COUNTED_NOUN.search(question.text) is not None
             found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
+        if _COUNTS_PEOPLE.search(question.text):  # "how many ppl": not "600 attacks"
+            found = [fact for fact in found if _counts_people(sentence, fact)]
     elif kind == "where":
         # "where in Kenya?": somewhere in Kenya, not another country.
         within = {name for name in actors.countries if name.lower() in asked}
@@ -578,6 +591,26 @@ def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]
     return frozenset(stems.union(*(vocabulary.related(word_stem) for word_stem in stems)))
 
 
+def _counted_word(sentence: str, fact: Fact) -> str:
+    """The first small word after a figure, past words such as "suspected": what it
+    counts. Names are whose ("nine Hamas targets"), not what."""
+    return next(
+        (word for word in _WORD_AT.findall(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
+         if word.islower() and word not in _BEFORE_COUNTED_NOUN),
+        "",
+    )
+
+
+def _is_plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
+
+
+def _counts_people(sentence: str, fact: Fact) -> bool:
+    """Whether a figure may count people: "600 attacks" counts none."""
+    counting = _counted_word(sentence, fact)
+    return not _is_plural(counting) or counting in _ANY_COUNTED or counting in _PEOPLE
+
+
 def _counts(sentence: str, fact: Fact, counted: frozenset[str], *, noun: bool) -> bool:
     """Whether a counted noun stands just after the figure ("6,000 fighters") or just
     before it ("killing 14 officers" counts from "killing"). When the question counts a
@@ -585,14 +618,9 @@ def _counts(sentence: str, fact: Fact, counted: frozenset[str], *, noun: bool) -
     civilians were killed when militants stormed ..." counts no gunmen."""
     after = words_of(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
     if noun:
-        # The first small word after the figure: names ("nine Hamas targets") are whose.
-        counting = next(
-            (word for word in _WORD_AT.findall(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
-             if word.islower() and word not in _BEFORE_COUNTED_NOUN),
-            "",
-        )
+        counting = _counted_word(sentence, fact)
         if (
-            len(counting) > 3 and counting.endswith("s") and counting not in _ANY_COUNTED
+            _is_plural(counting) and counting not in _ANY_COUNTED
             and stem(counting) not in counted
         ):
             return False

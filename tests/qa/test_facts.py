@@ -214,6 +214,16 @@ def test_how_many_of_a_noun_is_no_figure_of_another_plural_thing() -> None:
         "how many hamas targets did the jets hit",
         "Jets struck nine Hamas targets in northern Gaza.",
     ) == "nine"
+    # A group's fighters are not the troops it killed.
+    troops = "Militants killed four US troops just over the border."
+    assert ask("how many fighters does the group have", troops) is None
+    # "How many people" counts people: not attacks, but civilians or troops.
+    attacks = "In 2025 the TTP carried out 600 attacks in Pakistan, killing civilians."
+    assert ask("how many ppl did TTP attacks kill in pakistan in 2025", attacks) is None
+    assert ask(
+        "how many people did the ttp kill in pakistan",
+        "The TTP killed 41 civilians in Pakistan.",
+    ) == "41"
 
 
 def test_support_is_how_close_the_question_s_heavy_words_stand_to_the_fact() -> None:
