@@ -141,16 +141,6 @@ _BEFORE_COUNTED_NOUN = frozenset({
     "senior", "its", "their", "his", "her", "new", "former", "heavily", "masked", "unidentified",
 })
 _COUNTS_PEOPLE = re.compile(r"\bhow many (?:people|ppl|persons)\b", re.IGNORECASE)
-# Plural words for people, whom "how many people" counts: "six civilians".
-_PEOPLE = frozenset({
-    "civilians", "soldiers", "troops", "officers", "policemen", "guards", "children", "kids",
-    "women", "girls", "boys", "students", "pupils", "worshippers", "passengers", "militants",
-    "fighters", "gunmen", "attackers", "members", "workers", "hostages", "prisoners",
-    "residents", "journalists", "peacekeepers", "personnel", "villagers", "pilgrims",
-    "tourists", "foreigners", "nationals", "citizens", "protesters", "officials", "staff",
-    "bystanders", "insurgents", "rebels", "terrorists", "recruits", "victims", "shiites",
-    "sunnis", "christians", "muslims", "hindus", "sikhs",
-})
 # Plural words any count may be of: "six people", "ten others", "12 members of".
 _ANY_COUNTED = frozenset(
     {"people", "persons", "others", "individuals", "ones", "times", "members", "dozens"}
@@ -433,7 +423,7 @@ def asked_fact(
             noun = _COUNTED_NOUN.search(question.text) is not None
             found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
         if _COUNTS_PEOPLE.search(question.text):  # "how many ppl": not "600 attacks"
-            found = [fact for fact in found if _counts_people(sentence, fact)]
+            found = [fact for fact in found if _counts_people(sentence, fact, vocabulary)]
     elif kind == "where":
         # "where in Kenya?": somewhere in Kenya, not another country.
         within = {name for name in actors.countries if name.lower() in asked}
@@ -605,10 +595,13 @@ def _is_plural(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and not word.endswith("ss")
 
 
-def _counts_people(sentence: str, fact: Fact) -> bool:
+def _counts_people(sentence: str, fact: Fact, vocabulary: Vocabulary) -> bool:
     """Whether a figure may count people: "600 attacks" counts none."""
     counting = _counted_word(sentence, fact)
-    return not _is_plural(counting) or counting in _ANY_COUNTED or counting in _PEOPLE
+    return (
+        not _is_plural(counting) or counting in _ANY_COUNTED
+        or counting in vocabulary.people_words
+    )
 
 
 def _counts(sentence: str, fact: Fact, counted: frozenset[str], *, noun: bool) -> bool:

@@ -48,6 +48,8 @@ class Vocabulary:
     kin_words: frozenset[str] = frozenset()
     # "mullah", "sheikh": capitalised before a name, yet no name themselves
     title_words: frozenset[str] = frozenset()
+    # "civilians", "soldiers": plural words for people, whom "how many people?" counts
+    people_words: frozenset[str] = frozenset()
     # How an answer is chosen among the best sentences' (`config/answer_weights.yaml`)
     weights: AnswerWeights = field(default_factory=AnswerWeights)
 
@@ -74,6 +76,7 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
     not_person = _words(data.get("not_person_words", []), f"{filename}: not_person_words")
     kin = _words(data.get("kin_words", []), f"{filename}: kin_words")
     titles = _words(data.get("title_words", []), f"{filename}: title_words")
+    people = _words(data.get("people_words", []), f"{filename}: people_words")
     return Vocabulary(
         stop_words=frozenset(word.lower() for word in stop_words),
         synonyms={key: frozenset(values) for key, values in synonyms.items()},
@@ -82,6 +85,7 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
         not_person_words=frozenset(word.lower() for word in not_person),
         kin_words=frozenset(word.lower() for word in kin),
         title_words=frozenset(word.lower() for word in titles),
+        people_words=frozenset(word.lower() for word in people),
     )
 
 

@@ -33,6 +33,7 @@ def test_the_shipped_file_loads() -> None:
     assert "claimed" not in vocabulary.stop_words  # "which group claimed it?" searches it
     assert "think" in vocabulary.stop_words
     assert "son" in vocabulary.kin_words
+    assert "civilians" in vocabulary.people_words
 
 
 def test_words_that_are_no_name_and_words_for_relatives() -> None:
@@ -43,6 +44,13 @@ def test_words_that_are_no_name_and_words_for_relatives() -> None:
     assert vocabulary.kin_words == {"son"}
     with pytest.raises(VocabularyError, match="kin_words"):
         build_vocabulary({"kin_words": "son"})
+
+
+def test_people_words_are_read_lower_case_and_must_be_a_list() -> None:
+    vocabulary = build_vocabulary({"people_words": ["Civilians", "troops"], "synonyms": []})
+    assert vocabulary.people_words == {"civilians", "troops"}
+    with pytest.raises(VocabularyError, match="people_words"):
+        build_vocabulary({"people_words": "civilians"})
 
 
 @pytest.mark.parametrize(
