@@ -628,7 +628,9 @@ def _from_passage(
         and not _named_in(claim.claimant, question)
         and claim.speaker_group not in {group.name for group in question.groups}
         # "which spokesman?" asks for a name: "a spokesman for the Houthis" is none.
-        and not (roles and not facts.people(claim.claimant, actors, []))
+        and not (roles and not facts.names_a_person(
+            claim.claimant, actors, vocabulary, (claim.speaker_group, *passage.groups)
+        ))
         else None
     )
     # "How many?" answered without a figure is no answer, nor "which commander was

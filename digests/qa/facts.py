@@ -352,6 +352,19 @@ def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
     return found
 
 
+def names_a_person(
+    text: str, actors: Actors, vocabulary: Vocabulary, groups: Sequence[str] = ()
+) -> bool:
+    """Whether `text` names a person: "Texas Chukwu", not "Islamic State (IS)-affiliated
+    Boko Haram extremists" (when `groups` holds "Boko Haram") nor "NHS Foundation Trust"."""
+    spans = [(match.start(), match.end()) for name in groups if name
+             for match in re.finditer(re.escape(name), text)]
+    return any(
+        not set(words_of(fact.text)) & vocabulary.not_person_words
+        for fact in people(text, actors, spans)
+    )
+
+
 def asked_fact(
     question: Question,
     sentence: str,

@@ -11,6 +11,7 @@ from digests.qa.facts import (
     distances,
     figures,
     is_specific,
+    names_a_person,
     outlets,
     people,
     places,
@@ -102,6 +103,16 @@ def test_a_name_after_a_title_is_read_whole_without_the_title() -> None:
         "Mullah Yaqub", "Sher Mohammad Abbas Stanikzai"
     ]
     assert ask("who is the defence minister", sentence) == "Mullah Yaqub"
+
+
+def test_a_person_is_named_by_a_name_holding_no_word_for_a_body_or_group() -> None:
+    assert names_a_person("army spokesman Texas Chukwu", ACTORS, VOCABULARY)
+    assert not names_a_person(
+        "Islamic State (IS)-affiliated Boko Haram extremists", ACTORS, VOCABULARY,
+        ["Boko Haram"],
+    )
+    assert not names_a_person("University Hospitals Birmingham NHS Foundation Trust", ACTORS,
+                              VOCABULARY)
 
 
 def test_a_name_never_starts_with_a_preposition_or_month() -> None:
