@@ -59,8 +59,9 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                      r"\bdisagree"),
         ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
                  r"\bhow long ago\b"),
-        ("where", r"\bwhere\b|\b(?:which|what) (?:city|town|province|country|place|region|"
-                  r"area|district|village|state|base|camp)\b(?! " + _PERSON_NOUNS + r"\b)|"
+        ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:city|town|province|country|"
+                  r"place|region|area|district|village|state|base|camp|island|neighbou?rhood|"
+                  r"suburb|port)\b(?! " + _PERSON_NOUNS + r"\b)|"
                   r"\blocation\b"),  # "which village elder" asks for a person
         ("which_group", r"\bwhat(?:['’]?s| is| was)? the name of (?:the |a |an |this |that )?"
                         r"(?:[\w-]+ ){0,2}(?:group|cell|outfit|militia|faction|network|"
@@ -76,6 +77,9 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                 r"\b(?:which|what)(?: [\w-]+){0,3} " + _PERSON_NOUNS + r"\b"),
     )
 )
+# A question opening with "what" or "which" asks for a thing, whatever "when" or "where"
+# a later clause holds: "what's the title of the book he was promoting when he was killed?"
+_OPENS_WITH_WHAT = re.compile(r"^\W*(?:what(?:['’]?s)?|which)\b", re.IGNORECASE)
 # "who said / claimed / accused ...": the source of a claim answers, not a person it names.
 _ABOUT_SPEAKING = re.compile(
     r"\b(?:say|says|said|saying|claim\w*|accus\w*|blam\w*|told|tell|report\w*|warn\w*|"
@@ -178,7 +182,12 @@ def question_kind(text: str) -> QuestionKind:
         for order, (kind, pattern) in enumerate(_KINDS)
         if (match := pattern.search(text)) is not None
     ]
-    return min(found)[2] if found else "what"
+    if not found:
+        return "what"
+    start, _, kind = min(found)
+    if kind in {"when", "where"} and start > 0 and _OPENS_WITH_WHAT.match(text):
+        return "what"
+    return kind
 
 
 def _misspelt_groups(

@@ -60,6 +60,10 @@ def read(text: str):
         ("where did JNIM post its claim for the mali attack", "source"),
         ("which IS outlet claimed the shooting", "source"),
         ("where did ghani announce his negotiating team", "where"),
+        # An opening "what" or "which" decides over a "when" or "where" in a later clause.
+        ("whats the title of the book he was promoting when he got killed", "what"),
+        ("which demolished mosque did the gunman mention when he phoned", "what"),
+        ("on which kenyan island was the french woman kidnapped", "where"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
