@@ -23,7 +23,7 @@ from digests.claim_search import search_claims
 from digests.compose import ClaimView, SourceRef, load_claim_views
 from digests.extract.actors import Actors
 from digests.qa import facts
-from digests.qa.choice import Candidate, choose
+from digests.qa.choice import ASKED_KINDS, Candidate, choose
 from digests.qa.evidence import Passage, find_passages
 from digests.qa.question import Question, QuestionKind, read_question, words_of
 from digests.qa.vocabulary import Vocabulary, stem, stems_of
@@ -256,10 +256,10 @@ class _NamesAsked:
         self._texts = texts
         self._actors = actors
         self._vocabulary = vocabulary
-        self._terms = [
-            term for term in question.terms
-            if len(term) > 2 and term not in vocabulary.title_words
-        ]
+        # A word for a body or a group ("union", "front") may be capitalised in every
+        # document naming one, yet names nothing by itself.
+        generic = vocabulary.title_words | vocabulary.not_person_words | vocabulary.group_words
+        self._terms = [term for term in question.terms if len(term) > 2 and term not in generic]
         self._names: list[str] | None = None
         self._stems: dict[int, set[str]] = {}
         self._countries = _countries_named(question, actors, vocabulary)
@@ -372,6 +372,9 @@ def _measures(
         return None
     in_sentence = fact is not None and context == passage.sentence
     return {
+        # The same for every candidate of a question: how readily a question of its kind
+        # is answered at all (a "what" question's answers hold no fact to weigh).
+        **{f"asks_{kind}": float(question.kind == kind) for kind in ASKED_KINDS},
         "score": passage.score,
         "coverage": passage.coverage,
         "sentence_coverage": passage.sentence_coverage,

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 WEIGHTS_FILE = "answer_weights.yaml"
 
+# Kinds of question with a measure of their own (see FEATURES); "how far" and "how old"
+# questions are too few to learn one for.
+ASKED_KINDS = ("what", "who", "which_group", "where", "when", "how_many", "disputed", "source")
+
 # The measures a candidate is weighed by, as `answer._candidates` makes them.
 FEATURES = (
     "score",  # the sentence's rank score (coverage and bonuses, `evidence.find_passages`)
@@ -53,6 +57,9 @@ FEATURES = (
     "preferred",  # the candidate a fixed rule prefers (`answer._preference`)
     "closest",  # of all the candidates' facts, this one stands closest to the question's words
     "focus_near",  # the word the question asks about stands near the fact
+    # 1 for a question of that kind ("what", "who", ...): answering a question of one kind
+    # may be likelier than of another, whatever its candidates
+    *(f"asks_{kind}" for kind in ASKED_KINDS),
 )
 
 

@@ -11,7 +11,7 @@ import pytest
 from digests.documents import load_sources
 from digests.extract.pipeline import Extractor, load_extractor
 from digests.ingest import ingest
-from digests.qa.answer import Answer, ThreadClaims, answer_question
+from digests.qa.answer import Answer, ThreadClaims, answer_candidates, answer_question
 from digests.qa.vocabulary import Vocabulary, load_vocabulary
 from digests.resources import config_dir, example_documents_dir
 from digests.store.engine import Store
@@ -390,3 +390,47 @@ def test_a_country_the_question_names_must_be_named_by_the_document(
     answered = ask(stocked, "tell us how many police officers the gunmen killed", extractor,
                    vocabulary)
     assert answered.text is not None and answered.text.startswith("14"), answered.text
+
+
+# A word for a body ("Union") is written with a capital wherever a body is named, yet
+# names nothing by itself.
+AU_STATEMENT = "\n\n".join(
+    (
+        "African Union condemns Aleppo gas attack",
+        "ADDIS ABABA - The African Union condemned the suspected gas attack on Aleppo.",
+    )
+)
+ALEPPO_DOCTORS = "\n\n".join(
+    (
+        "Aleppo doctors treat gas victims",
+        "ALEPPO - Zaher Batal, the head of the Aleppo Doctors Association, said doctors"
+        " suspected chlorine and treated 107 patients on that basis.",
+    )
+)
+
+
+@pytest.fixture
+def aleppo_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
+    _with_brief(stocked, extractor, tmp_path / "au.txt", AU_STATEMENT)
+    return _with_brief(stocked, extractor, tmp_path / "doctors.txt", ALEPPO_DOCTORS)
+
+
+def test_a_word_for_a_body_need_not_be_in_the_answering_document(
+    aleppo_store: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    answer = ask(aleppo_store, "who heads the aleppo doctors union that treated the victims?",
+                 extractor, vocabulary)
+    assert answer.text is not None and answer.text.startswith("Zaher Batal"), answer.text
+
+
+def test_every_candidate_carries_the_kind_of_its_question(
+    stocked: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    candidates = answer_candidates(
+        stocked, "how many officers were killed in turbat?", vocabulary=vocabulary,
+        actors=extractor.actors,
+    )
+    assert candidates
+    for candidate in candidates:
+        assert candidate.features["asks_how_many"] == 1.0
+        assert candidate.features["asks_what"] == 0.0
