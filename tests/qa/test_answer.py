@@ -352,26 +352,46 @@ GULF_VISIT = "\n\n".join(
 )
 
 
+# A word for a body ("Union") is written with a capital wherever a body is named, yet
+# names nothing by itself.
+AU_STATEMENT = "\n\n".join(
+    (
+        "African Union condemns Aleppo gas attack",
+        "ADDIS ABABA - The African Union condemned the suspected gas attack on Aleppo.",
+    )
+)
+ALEPPO_DOCTORS = "\n\n".join(
+    (
+        "Aleppo doctors treat gas victims",
+        "ALEPPO - Zaher Batal, the head of the Aleppo Doctors Association, said doctors"
+        " suspected chlorine and treated 107 patients on that basis.",
+    )
+)
+
+
 @pytest.fixture
-def offensive_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
-    """The stocked store, the offensive brief and the envoy brief."""
-    _with_brief(stocked, extractor, tmp_path / "gulf.txt", GULF_VISIT)
-    return _with_brief(stocked, extractor, tmp_path / "offensive.txt", YEMEN_OFFENSIVE)
+def briefs_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
+    """The stocked store and the offensive, envoy, AU and Aleppo doctors briefs."""
+    briefs = {"offensive.txt": YEMEN_OFFENSIVE, "gulf.txt": GULF_VISIT, "au.txt": AU_STATEMENT,
+              "doctors.txt": ALEPPO_DOCTORS}
+    for name, text in briefs.items():
+        _with_brief(stocked, extractor, tmp_path / name, text)
+    return stocked
 
 
 def test_an_abbreviation_the_question_uses_may_be_spelt_out_in_the_document(
-    offensive_store: Store, extractor: Extractor, vocabulary: Vocabulary
+    briefs_store: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:
-    answer = ask(offensive_store, "when did the UAE-trained forces hit al qaeda in hadramawt?",
+    answer = ask(briefs_store, "when did the UAE-trained forces hit al qaeda in hadramawt?",
                  extractor, vocabulary)
     assert answer.text is not None and answer.text.startswith("on Sunday"), answer.text
     assert "offensive" in answer.citations[0].title
 
 
 def test_a_guy_asked_for_is_anyone_not_someone_called_a_guy(
-    offensive_store: Store, extractor: Extractor, vocabulary: Vocabulary
+    briefs_store: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:
-    answer = ask(offensive_store, "which al qaeda guy defended the mukalla bombing?", extractor,
+    answer = ask(briefs_store, "which al qaeda guy defended the mukalla bombing?", extractor,
                  vocabulary)
     assert answer.text is not None and answer.text.startswith("Ustad Ahmad Farooq"), answer.text
 
@@ -392,33 +412,10 @@ def test_a_country_the_question_names_must_be_named_by_the_document(
     assert answered.text is not None and answered.text.startswith("14"), answered.text
 
 
-# A word for a body ("Union") is written with a capital wherever a body is named, yet
-# names nothing by itself.
-AU_STATEMENT = "\n\n".join(
-    (
-        "African Union condemns Aleppo gas attack",
-        "ADDIS ABABA - The African Union condemned the suspected gas attack on Aleppo.",
-    )
-)
-ALEPPO_DOCTORS = "\n\n".join(
-    (
-        "Aleppo doctors treat gas victims",
-        "ALEPPO - Zaher Batal, the head of the Aleppo Doctors Association, said doctors"
-        " suspected chlorine and treated 107 patients on that basis.",
-    )
-)
-
-
-@pytest.fixture
-def aleppo_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
-    _with_brief(stocked, extractor, tmp_path / "au.txt", AU_STATEMENT)
-    return _with_brief(stocked, extractor, tmp_path / "doctors.txt", ALEPPO_DOCTORS)
-
-
 def test_a_word_for_a_body_need_not_be_in_the_answering_document(
-    aleppo_store: Store, extractor: Extractor, vocabulary: Vocabulary
+    briefs_store: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:
-    answer = ask(aleppo_store, "who heads the aleppo doctors union that treated the victims?",
+    answer = ask(briefs_store, "who heads the aleppo doctors union that treated the victims?",
                  extractor, vocabulary)
     assert answer.text is not None and answer.text.startswith("Zaher Batal"), answer.text
 
