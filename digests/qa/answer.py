@@ -145,15 +145,7 @@ def answer_question(
         return Answer(question.text, question.kind, None, 0.0, empty_question=True)
     if question.kind == "more" and not question.terms and question.groups:
         return _more_on(store, question)
-    passages = find_passages(
-        store,
-        question,
-        vocabulary=vocabulary,
-        actors=actors,
-        focus_documents=thread.document_ids,
-        limit=_PASSAGES_TRIED,
-    )
-    candidates = _candidates(store, question, passages, actors, vocabulary)
+    candidates = _candidates(store, question, actors, vocabulary, thread.document_ids)
     chosen = choose(candidates, vocabulary.weights)
     return chosen if chosen is not None else _unsure(store, question)
 
@@ -171,23 +163,24 @@ def answer_candidates(
     question = read_question(text, all_groups(store) if groups is None else groups, vocabulary)
     if question.is_empty or len(text) > MAX_QUESTION_CHARS:
         return []
-    passages = find_passages(
-        store, question, vocabulary=vocabulary, actors=actors, limit=_PASSAGES_TRIED
-    )
-    return _candidates(store, question, passages, actors, vocabulary)
+    return _candidates(store, question, actors, vocabulary)
 
 
 def _candidates(
-    store: Store, question: Question, passages: Sequence[Passage], actors: Actors,
-    vocabulary: Vocabulary,
+    store: Store, question: Question, actors: Actors, vocabulary: Vocabulary,
+    focus_documents: Sequence[int] = (),
 ) -> list[Candidate]:
-    """The tried sentences' answers, with the measures `choice.choose` weighs: how well
+    """The best sentences' answers (those of `focus_documents`, a thread's, ranking
+    higher), with the measures `choice.choose` weighs: how well
     the sentence covers the question, whether it holds a fact of the kind asked for and
     how close that fact stands to the question's words, whether the person is described
     by the role asked for. Answers failing a check (the document names whom the question
     names, the relative asked about is in the sentence) are left out."""
+    tried = find_passages(
+        store, question, vocabulary=vocabulary, actors=actors,
+        focus_documents=focus_documents, limit=_PASSAGES_TRIED,
+    )
     roles = _asked_roles(question, actors, vocabulary)
-    tried = passages[:_PASSAGES_TRIED]
     loaded = _load(store, tried)
     names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
     role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)

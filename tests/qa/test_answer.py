@@ -63,6 +63,11 @@ def ask(store: Store, question: str, extractor: Extractor, vocabulary: Vocabular
     )
 
 
+def assert_answer_starts(answer: Answer, expected: str) -> None:
+    """The answer is given and opens with `expected` (the fact asked for)."""
+    assert answer.text is not None and answer.text.startswith(expected), answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "expected", "title_word"),
     [
@@ -165,7 +170,7 @@ def test_thread_references_mean_the_thread_s_claims(
     assert india is not None and camps.claim is not None
     thread = ThreadClaims(claims=(india, camps.claim), document_ids=())
     who = ask(stocked, "who said that?", extractor, vocabulary, thread)
-    assert who.text is not None and who.text.startswith("Shafqat Ali Khan")
+    assert_answer_starts(who, "Shafqat Ali Khan")
     second = ask(stocked, "and the second one, who said it?", extractor, vocabulary, thread)
     assert second.claim == camps.claim
     disputed = ask(stocked, "is this disputed?", extractor, vocabulary, thread)
@@ -264,7 +269,7 @@ def test_a_sentence_opening_with_it_is_quoted_after_the_one_it_refers_to(
 ) -> None:
     answer = ask(stocked, "who is the home secretary leading the inquiry?", extractor,
                  vocabulary)
-    assert answer.text is not None and answer.text.startswith("Zahid Mengal")
+    assert_answer_starts(answer, "Zahid Mengal")
     [citation] = answer.citations
     assert citation.sentence.startswith("The provincial government named")
     assert "It will be led by" in citation.sentence
@@ -314,7 +319,7 @@ def test_the_spokesman_of_a_group_is_not_a_spokesman_of_someone_else(
     assert answer.text is None, answer.text
     answer = ask(tanker_store, "who is the pentagon spokesman on the tanker attack?", extractor,
                  vocabulary)
-    assert answer.text is not None and answer.text.startswith("Pat Ryder"), answer.text
+    assert_answer_starts(answer, "Pat Ryder")
 
 
 def test_the_weights_decide_whether_an_answer_is_likely_enough(
@@ -322,7 +327,7 @@ def test_the_weights_decide_whether_an_answer_is_likely_enough(
 ) -> None:
     question = "how many officers were killed in turbat?"
     answered = ask(stocked, question, extractor, vocabulary)
-    assert answered.text is not None and answered.text.startswith("14")
+    assert_answer_starts(answered, "14")
     assert 0 < answered.confidence < 1  # the candidate's probability
     stricter = dataclasses.replace(
         vocabulary,
@@ -384,7 +389,7 @@ def test_an_abbreviation_the_question_uses_may_be_spelt_out_in_the_document(
 ) -> None:
     answer = ask(briefs_store, "when did the UAE-trained forces hit al qaeda in hadramawt?",
                  extractor, vocabulary)
-    assert answer.text is not None and answer.text.startswith("on Sunday"), answer.text
+    assert_answer_starts(answer, "on Sunday")
     assert "offensive" in answer.citations[0].title
 
 
@@ -393,7 +398,7 @@ def test_a_guy_asked_for_is_anyone_not_someone_called_a_guy(
 ) -> None:
     answer = ask(briefs_store, "which al qaeda guy defended the mukalla bombing?", extractor,
                  vocabulary)
-    assert answer.text is not None and answer.text.startswith("Ustad Ahmad Farooq"), answer.text
+    assert_answer_starts(answer, "Ustad Ahmad Farooq")
 
 
 def test_a_country_the_question_names_must_be_named_by_the_document(
@@ -401,7 +406,7 @@ def test_a_country_the_question_names_must_be_named_by_the_document(
 ) -> None:
     answered = ask(stocked, "how many police officers did the gunmen kill in pakistan?",
                    extractor, vocabulary)
-    assert answered.text is not None and answered.text.startswith("14"), answered.text
+    assert_answer_starts(answered, "14")
     # No document about Nepal: the Turbat figure would answer another question.
     unsure = ask(stocked, "how many police officers did the gunmen kill in nepal?", extractor,
                  vocabulary)
@@ -409,7 +414,7 @@ def test_a_country_the_question_names_must_be_named_by_the_document(
     # "us" is a word, not the United States, unless typed "US".
     answered = ask(stocked, "tell us how many police officers the gunmen killed", extractor,
                    vocabulary)
-    assert answered.text is not None and answered.text.startswith("14"), answered.text
+    assert_answer_starts(answered, "14")
 
 
 def test_a_word_for_a_body_need_not_be_in_the_answering_document(
@@ -417,7 +422,7 @@ def test_a_word_for_a_body_need_not_be_in_the_answering_document(
 ) -> None:
     answer = ask(briefs_store, "who heads the aleppo doctors union that treated the victims?",
                  extractor, vocabulary)
-    assert answer.text is not None and answer.text.startswith("Zaher Batal"), answer.text
+    assert_answer_starts(answer, "Zaher Batal")
 
 
 def test_every_candidate_carries_the_kind_of_its_question(
