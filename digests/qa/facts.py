@@ -75,12 +75,31 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_FIGURE_BEFORE = re.compile(_MONTH + r"\s*$|\b(?:19|20)\d\d\s*$")
-_PLACE_WORDS = r"(?:province|district|region|state|city|valley|county|governorate|area|town)"
+_PLACE_WORDS = (
+    r"(?:province|district|region|state|city|valley|county|governorate|area|town|village|"
+    r"island|neighbou?rhood|suburb|square|port|camp)"
+)
+# Place words written with a capital as part of the name: "Mesini Valley", "Barangay
+# Mahatalang"; not "State", which ends group names ("Islamic State").
+_CAPITAL_PLACE_WORDS = r"(?:Province|District|Valley|Village|Island|Square|Barangay|Sitio)"
 _PLACE_NAME = r"[A-Z][\w’'-]+(?:\s(?:al-|el-)?[A-Z][\w’'-]+)*"
 _NAMED_PLACE = re.compile(
-    _PLACE_NAME + r"\s" + _PLACE_WORDS + r"\b|\b(?:the\s)?" + _PLACE_WORDS + r"\s(?:of\s)?"
-    + _PLACE_NAME
+    _PLACE_NAME + r"\s(?:" + _PLACE_WORDS + r"|"
+    + _CAPITAL_PLACE_WORDS + r")\b|\b(?:the\s)?(?:" + _PLACE_WORDS + r"|"
+    + _CAPITAL_PLACE_WORDS + r")\s(?:of\s)?" + _PLACE_NAME
 )
+# "Chakama, a small town near the coast", "Haret Hreik, the area of Dahiyeh hit by ...":
+# a name a place word describes just after it.
+_DESCRIBED_AS_PLACE = re.compile(
+    r",\s(?:a|an|the)\s(?:[a-z]+\s){0,2}" + _PLACE_WORDS + r"\b"
+)
+_PLACED_NAME = re.compile(rf"({_PLACE_NAME})(?={_DESCRIBED_AS_PLACE.pattern})")
+# The words of `_PLACE_WORDS`: "Kandahar province" names no other place than "Kandahar".
+_PLACE_WORD_SET = frozenset({
+    "province", "district", "region", "state", "city", "valley", "county", "governorate",
+    "area", "town", "village", "island", "neighbourhood", "neighborhood", "suburb", "square",
+    "port", "camp", "barangay", "sitio",
+})
 _PLACE_AFTER = re.compile(
     r"\b(?:in|at|near|outside|across|from|into|inside)\s(?:the\s)?(" + _PLACE_NAME + r")"
 )
@@ -275,7 +294,7 @@ def places(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
             add(mention.surface, mention.start, mention.end)
     for match in _NAMED_PLACE.finditer(sentence):
         add(match.group(), match.start(), match.end())
-    for match in _PLACE_AFTER.finditer(sentence):
+    for match in (*_PLACE_AFTER.finditer(sentence), *_PLACED_NAME.finditer(sentence)):
         add(match.group(1), match.start(1), match.end(1))
     # Longer places first, so "Kandahar province" wins over "Kandahar" inside it.
     ordered = sorted(found.values(), key=lambda fact: (fact.start, -(fact.end - fact.start)))
@@ -447,7 +466,7 @@ def asked_fact(
             # "Afghanistan's president" is no location; nor is a place the question names.
             if not _POSSESSIVE_AFTER.match(sentence[fact.end :])
             and not _POSSESSIVE_END.search(fact.text)
-            and not set(words_of(fact.text)) <= asked
+            and not set(words_of(fact.text)) - _PLACE_WORD_SET <= asked
             # "..., Harf said in Washington", "a French official in Paris": where it was
             # said, not where it happened.
             and not _SPOKEN_AT.search(sentence[: fact.start])
@@ -456,6 +475,7 @@ def asked_fact(
             and (
                 _LOCATIVE_BEFORE.search(sentence[: fact.start])
                 or _NAMED_PLACE.fullmatch(fact.text)
+                or _DESCRIBED_AS_PLACE.match(sentence[fact.end :])
             )
         ]
     elif kind == "how_far":
@@ -498,7 +518,12 @@ def asked_fact(
         return (specific or found)[0].text
 
     def distance(fact: Fact) -> int:
-        return min(min(abs(fact.start - a), abs(fact.end - a)) for a in anchors)
+        # A question word inside the fact ("Kandahar" of "Kandahar province") says nothing
+        # of how near the fact stands to what is asked.
+        outside = [a for a in anchors if not fact.start <= a < fact.end]
+        return min(
+            (min(abs(fact.start - a), abs(fact.end - a)) for a in outside), default=len(sentence)
+        )
 
     if kind == "which_group":
         return min(found, key=distance).text if min(map(distance, found)) <= _PLACE_REACH else None

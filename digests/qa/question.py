@@ -62,6 +62,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
         ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:city|town|province|country|"
                   r"place|region|area|district|village|state|base|camp|island|neighbou?rhood|"
                   r"suburb|port)\b(?! " + _PERSON_NOUNS + r"\b)|"
+                  r"\b(?:which|what) parts? of\b|"  # "what part of Dahiyeh was hit?"
                   r"\blocation\b"),  # "which village elder" asks for a person
         ("which_group", r"\bwhat(?:['’]?s| is| was)? the name of (?:the |a |an |this |that )?"
                         r"(?:[\w-]+ ){0,2}(?:group|cell|outfit|militia|faction|network|"

@@ -168,6 +168,27 @@ def test_a_place_word_may_stand_before_the_place_s_name() -> None:
     assert ask("where is the base the militants attacked", sentence) == "the town Bulamarer"
 
 
+def test_a_place_may_be_named_by_the_place_word_after_it_or_described_as_one() -> None:
+    assert texts(places(
+        "They met in the Mesini Valley, in Sitio Bacahan, Barangay Mahatalang, and on the"
+        " northern island of Manda.", ACTORS, [],
+    )) == ["Mesini Valley", "Sitio Bacahan", "Barangay Mahatalang", "island of Manda"]
+    hreik = "Haret Hreik, the area of Dahiyeh hit by the air strike, is densely populated."
+    assert ask("what part of dahiyeh did the air strike hit", hreik) == "Haret Hreik"
+    chakama = "Men seized the woman from a guesthouse in Chakama, a small town near the coast."
+    assert texts(places(chakama, ACTORS, []))[0] == "Chakama"
+
+
+def test_a_place_the_question_names_is_no_answer_with_a_place_word_added() -> None:
+    # "Kandahar province" is where the question already says; the town in it answers.
+    aslam = (
+        "Aslam was killed along with his commanders in a suicide attack in Aino Maina in"
+        " Kandahar province."
+    )
+    assert ask("where was aslam killed? some place in kandahar", aslam) == "Aino Maina"
+    assert ask("where was aslam killed", aslam) == "Aino Maina"
+
+
 def test_a_place_is_where_something_is_not_a_people_nor_who_said_it() -> None:
     # "Iranian" is no place; "the US" is who supported it, not where; Washington is
     # where it was said.

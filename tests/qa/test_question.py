@@ -64,6 +64,7 @@ def read(text: str):
         ("whats the title of the book he was promoting when he got killed", "what"),
         ("which demolished mosque did the gunman mention when he phoned", "what"),
         ("on which kenyan island was the french woman kidnapped", "where"),
+        ("what part of dahiyeh did the strike hit", "where"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
