@@ -62,6 +62,7 @@ class Neighbour:
     groups: tuple[str, ...]
     group_spans: tuple[tuple[int, int], ...]  # offsets in `sentence`
     follows: bool  # comes after the passage
+    span_groups: tuple[str, ...] = ()  # the group each of `group_spans` names
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ class Passage:
     score: float  # coverage plus bonuses; passages are ranked by it
     groups: tuple[str, ...]  # canonical names of the groups the sentence mentions
     group_spans: tuple[tuple[int, int], ...]  # where, as offsets in the sentence
+    span_groups: tuple[str, ...]  # the group each of `group_spans` names
     claim_ids: tuple[int, ...]  # claims made in this sentence
     matched: tuple[str, ...]  # the question's words the sentence holds (or a synonym of)
     neighbours: tuple[Neighbour, ...] = ()  # the sentence after, then the one before
@@ -205,7 +207,7 @@ def find_passages(
         inside = item.insides[item.index]
         spans = tuple((start, end) for start, end, _ in inside)
         holds = _holds_fact(
-            question, sentence.text, item.matched, spans, item.groups, actors, vocabulary,
+            question, sentence.text, item.matched, inside, item.groups, actors, vocabulary,
             item.claim_ids,
         )
         passages.append(
@@ -218,6 +220,7 @@ def find_passages(
                 score=_score(item.coverage, _FACT_BONUS if holds else 0.0, item.bonuses),
                 groups=tuple(sorted(item.groups)),
                 group_spans=spans,
+                span_groups=tuple(name for _, _, name in inside),
                 claim_ids=item.claim_ids,
                 matched=item.matched,
                 neighbours=tuple(
@@ -276,6 +279,7 @@ def _neighbour(sentence: str, inside: list[tuple[int, int, str]], follows: bool)
         sentence=sentence,
         groups=tuple(sorted({name for _, _, name in inside})),
         group_spans=tuple((start, end) for start, end, _ in inside),
+        span_groups=tuple(name for _, _, name in inside),
         follows=follows,
     )
 
@@ -343,7 +347,7 @@ def _holds_fact(
     question: Question,
     sentence: str,
     matched: tuple[str, ...],
-    group_spans: tuple[tuple[int, int], ...],
+    inside: list[tuple[int, int, str]],
     groups: set[str],
     actors: Actors,
     vocabulary: Vocabulary,
@@ -358,7 +362,8 @@ def _holds_fact(
         sentence,
         matched=matched,
         groups=tuple(sorted(groups)),
-        group_spans=group_spans,
+        group_spans=tuple((start, end) for start, end, _ in inside),
+        span_groups=tuple(name for _, _, name in inside),
         actors=actors,
         vocabulary=vocabulary,
     )

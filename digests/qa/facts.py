@@ -189,6 +189,21 @@ _NEGATION = re.compile(
     r"([^\W_]+)",
     re.IGNORECASE,
 )
+# What stands before or after a group named as another's patron or ally.
+_LINKED_BEFORE = re.compile(
+    r"\b(?:links?|linked|ties|tied|close|connected|connections?|affiliated|allied|aligned|"
+    r"loyal|allegiance|inspired|backed|supported)\s+(?:to|with|by)\s+(?:the\s+)?$|"
+    r"\b(?:offshoot|splinter|branch|affiliate|ally|allies|arm|remnants?)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_LINKED_AFTER = re.compile(r"^[-–]?(?:linked|affiliated|allied|aligned|inspired|backed)\b")
+# A question asking about a link is answered by the group linked to: "which group is the
+# BIFF linked to?"
+_LINK_WORDS = frozenset({
+    "link", "links", "linked", "ties", "tied", "affiliated", "affiliate", "allied", "ally",
+    "allies", "aligned", "loyal", "allegiance", "pledge", "pledged", "inspired", "backed",
+    "offshoot", "splinter", "split", "branch", "parent", "connected", "connection",
+})
 _POSSESSIVE_END = re.compile(r"['’]s$")  # "in Israel’s strike": no place, a possessor
 _ASKS_TIME = re.compile(r"\bwhat time\b|\bat what hour\b", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"(?:in\s+)?(?:19|20)\d\d")
@@ -393,6 +408,7 @@ def asked_fact(
     group_spans: tuple[tuple[int, int], ...],
     actors: Actors,
     vocabulary: Vocabulary,
+    span_groups: tuple[str, ...] = (),
     sources: tuple[str, ...] = (),
     anchored: bool = True,
 ) -> str | None:
@@ -440,9 +456,18 @@ def asked_fact(
     spans = list(group_spans)
     if kind == "which_group":
         named = {group.name for group in question.groups}
-        others = [name for name in groups if name not in named]
+        linked_only = set() if asked & _LINK_WORDS else _linked_only(sentence, group_spans,
+                                                                      span_groups)
+        others = [name for name in groups if name not in named and name not in linked_only]
         if others:
-            return others[0]
+            # A group claiming it (a claim's speaker, placed nowhere) first, then the group
+            # standing nearest the question's words.
+            anchors = _anchor_positions(sentence, matched, vocabulary) or [0]
+            placed: dict[str, int] = {}
+            for (start, end), name in zip(group_spans, span_groups, strict=True):
+                nearest = min(min(abs(start - anchor), abs(end - anchor)) for anchor in anchors)
+                placed[name] = min(placed.get(name, nearest), nearest)
+            return min(others, key=lambda name: placed.get(name, -1))
         found = [
             fact
             for fact in unlisted_groups(sentence, actors, spans, vocabulary)
@@ -536,6 +561,20 @@ def asked_fact(
     # A figure or an age answers from anywhere in a sentence holding the question's
     # words: few sentences give one that is not of what they speak about.
     return nearest.text if kind in {"how_many", "how_old"} or distance(nearest) <= _REACH else None
+
+
+def _linked_only(
+    sentence: str, group_spans: Sequence[tuple[int, int]], span_groups: Sequence[str]
+) -> set[str]:
+    """The groups a sentence names only as another's patron or ally: "a Malian group with
+    links to al Qaeda claimed it", "the Islamic State-linked BIFF": not who did it."""
+    linked: dict[str, bool] = {}
+    for (start, end), name in zip(group_spans, span_groups, strict=True):
+        is_link = bool(
+            _LINKED_BEFORE.search(sentence[:start]) or _LINKED_AFTER.match(sentence[end:])
+        )
+        linked[name] = linked.get(name, True) and is_link
+    return {name for name, only in linked.items() if only}
 
 
 def support(

@@ -72,7 +72,11 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         # "which faction leader" asks for a person
                         r"(?! " + _PERSON_NOUNS + r"\b)|"
                         r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"
-                        r"\bwho (?:claimed|carried|did|attacked|kidnapped|killed|launched)\b"),
+                        r"\bwho (?:claimed|carried|did|attacked|kidnapped|killed|launched)\b|"
+                        # "who do dhaka police think killed him?"
+                        r"\bwho (?:do|does|did) (?:[\w-]+ ){1,3}(?:think|believe|say|suspect|"
+                        r"blame)s? (?:was |were |is |are )?(?:behind|responsible|killed|"
+                        r"attacked|bombed|carried|did)\b"),
         # "what's the name of the spokesman?" asks for a person, as "who is the spokesman?"
         ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat(?:['’]?s| is| was)? (?:the|his|her) name\b|"
                 r"\b(?:which|what)(?: [\w-]+){0,3} " + _PERSON_NOUNS + r"\b"),

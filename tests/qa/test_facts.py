@@ -168,6 +168,42 @@ def test_a_place_word_may_stand_before_the_place_s_name() -> None:
     assert ask("where is the base the militants attacked", sentence) == "the town Bulamarer"
 
 
+def ask_group(question: str, sentence: str, groups: dict[str, str]) -> str | None:
+    """The group `sentence` gives for `question`, where `groups` maps each watchlist
+    group's words in the sentence to its name."""
+    read = read_question(question, [], VOCABULARY)
+    spans = tuple((sentence.index(words), sentence.index(words) + len(words)) for words in groups)
+    matched = tuple({stem(word) for word in read.terms} & {
+        stem(word.lower()) for word in sentence.replace(",", " ").split()
+    })
+    return asked_fact(
+        read, sentence, matched=matched, groups=tuple(sorted(set(groups.values()))),
+        group_spans=spans, span_groups=tuple(groups.values()), actors=ACTORS,
+        vocabulary=VOCABULARY,
+    )
+
+
+def test_a_group_named_as_another_s_ally_or_patron_did_not_do_it() -> None:
+    mali = "A Malian group with links to al Qaeda claimed the attack that killed two soldiers."
+    assert ask_group("who claimed the attack in mali", mali, {"al Qaeda": "al-Qaeda"}) is None
+    # ... unless the question asks about the link.
+    assert ask_group(
+        "which group are the mali attackers linked to", mali, {"al Qaeda": "al-Qaeda"}
+    ) == "al-Qaeda"
+    biff = (
+        "The MILF condemned it, and military officials said they believed the Islamic"
+        " State-linked Bangsamoro Islamic Freedom Fighters had a hand in the bombing."
+    )
+    mentions = {
+        "MILF": "Moro Islamic Liberation Front",
+        "Islamic State": "Islamic State",
+        "Bangsamoro Islamic Freedom Fighters": "Bangsamoro Islamic Freedom Fighters",
+    }
+    # The group nearest the question's words, not the first by name, nor the patron.
+    assert ask_group("which group do officials suspect had a hand in the bombing", biff,
+                     mentions) == "Bangsamoro Islamic Freedom Fighters"
+
+
 def test_a_place_may_be_named_by_the_place_word_after_it_or_described_as_one() -> None:
     assert texts(places(
         "They met in the Mesini Valley, in Sitio Bacahan, Barangay Mahatalang, and on the"

@@ -65,6 +65,7 @@ def read(text: str):
         ("which demolished mosque did the gunman mention when he phoned", "what"),
         ("on which kenyan island was the french woman kidnapped", "where"),
         ("what part of dahiyeh did the strike hit", "where"),
+        ("who do dhaka cops think killed avijit roy", "which_group"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
