@@ -115,9 +115,12 @@ def _about_groups(
     )
 
 
-def named_groups(words: str, groups: Sequence[GroupRecord]) -> tuple[list[GroupRecord], list[str]]:
+def named_groups(
+    words: str, groups: Sequence[GroupRecord], common_words: frozenset[str] = frozenset()
+) -> tuple[list[GroupRecord], list[str]]:
     """The groups `words` name by any of their names ("BLA", "pakistani taliban"), longest
-    names first, and the words that are not part of a group's name."""
+    names first, and the words that are not part of a group's name. A word of
+    `common_words` typed in lower case is that word, not a short name: "abt" is about."""
     index = name_index(groups)
     longest = max((len(key.split()) for key in index), default=0)
     # Tokens as name_key cuts them, so "Tehreek-e-Taliban" meets its key "tehreek e taliban";
@@ -130,7 +133,7 @@ def named_groups(words: str, groups: Sequence[GroupRecord]) -> tuple[list[GroupR
         for size in range(min(longest, len(tokens) - position), 0, -1):
             span = tokens[position : position + size]
             group = index.get(" ".join(token.casefold() for token in span))
-            if group is not None and _plausible_name(span):
+            if group is not None and _plausible_name(span, common_words):
                 found.setdefault(group.name, group)
                 position += size
                 break
@@ -140,9 +143,11 @@ def named_groups(words: str, groups: Sequence[GroupRecord]) -> tuple[list[GroupR
     return list(found.values()), rest
 
 
-def _plausible_name(span: Sequence[str]) -> bool:
+def _plausible_name(span: Sequence[str], common_words: frozenset[str]) -> bool:
     word = span[0]
-    return len(span) > 1 or len(word) >= _SHORTEST_LOWERCASE_NAME or word.isupper()
+    return len(span) > 1 or word.isupper() or (
+        len(word) >= _SHORTEST_LOWERCASE_NAME and word not in common_words
+    )
 
 
 def _terms(tokens: Sequence[str]) -> list[str]:

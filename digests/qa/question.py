@@ -72,7 +72,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         # "which faction leader" asks for a person
                         r"(?! " + _PERSON_NOUNS + r"\b)|"
                         r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"
-                        r"\bwho (?:claimed|carried|did|attacked|kidnapped|killed|launched)\b|"
+                        r"\bwho (?:claimed|carried|attacked|kidnapped|killed|launched)\b|"
+                        r"\bwho did (?:it|this|that)\b|"  # not "who did ghani pick"
                         # "who do dhaka police think killed him?"
                         r"\bwho (?:do|does|did) (?:[\w-]+ ){1,3}(?:think|believe|say|suspect|"
                         r"blame)s? (?:was |were |is |are )?(?:behind|responsible|killed|"
@@ -150,7 +151,7 @@ def read_question(
     """The kind, groups, search terms and thread references of `text`."""
     text = " ".join(text.split())
     kind = question_kind(text)
-    named, rest = named_groups(text, groups)
+    named, rest = named_groups(text, groups, vocabulary.stop_words)
     rest, misspelt = _misspelt_groups(
         rest, groups, {group.name for group in named}, vocabulary.stop_words
     )

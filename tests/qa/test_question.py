@@ -66,6 +66,8 @@ def read(text: str):
         ("on which kenyan island was the french woman kidnapped", "where"),
         ("what part of dahiyeh did the strike hit", "where"),
         ("who do dhaka cops think killed avijit roy", "which_group"),
+        ("who did it", "which_group"),
+        ("who did ghani pick to lead the team", "who"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
@@ -82,6 +84,14 @@ def test_possessives_and_chat_words_are_not_search_words() -> None:
     question = read("whos the BLA's spokesman, pls?")
     assert [group.short for group in question.groups] == ["BLA"]
     assert question.terms == ("spokesman",)
+
+
+def test_a_chat_word_typed_in_lower_case_is_no_short_name() -> None:
+    # "abt" is "about", not the ABT (Ansarullah Bangla Team) ...
+    question = read("who put out the statement abt the arge attack")
+    assert question.groups == ()
+    # ... which is named when typed as its short name.
+    assert [group.short for group in read("what did the ABT claim").groups] == ["ABT"]
 
 
 @pytest.mark.parametrize(
