@@ -79,7 +79,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         r"blame)s? (?:was |were |is |are )?(?:behind|responsible|killed|"
                         r"attacked|bombed|carried|did)\b"),
         # "what's the name of the spokesman?" asks for a person, as "who is the spokesman?"
-        ("who", r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat(?:['’]?s| is| was)? (?:the|his|her) name\b|"
+        ("who", r"\bwhos?\b|\bwhom\b|\bwhose\b|\bwhat(?:['’]?s| is| was)? (?:the|his|her) name\b|"
                 r"\b(?:which|what)(?: [\w-]+){0,3} " + _PERSON_NOUNS + r"\b"),
     )
 )
@@ -94,6 +94,7 @@ _ABOUT_SPEAKING = re.compile(
     r"brand\w*|label\w*)\b",
     re.IGNORECASE,
 )
+_ASIDE = re.compile(r"\([^()]*\)")
 # Words pointing back at the thread: "who said that?", "is this disputed?", "they".
 _REFERS_BACK = re.compile(
     r"\b(?:that|this|these|those|it|they|them|their|he|she|the claim|the report|"
@@ -142,7 +143,9 @@ class Question:
     @property
     def about_speaking(self) -> bool:
         """"who said / claimed / called it ...": the source of a claim answers."""
-        return bool(_ABOUT_SPEAKING.search(self.text))
+        # An aside names the story, not what is asked: "who died in the blast (the one
+        # IS claimed)?"
+        return bool(_ABOUT_SPEAKING.search(_ASIDE.sub(" ", self.text)))
 
 
 def read_question(

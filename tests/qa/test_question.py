@@ -67,6 +67,7 @@ def read(text: str):
         ("what part of dahiyeh did the strike hit", "where"),
         ("who do dhaka cops think killed avijit roy", "which_group"),
         ("who did it", "which_group"),
+        ("whos the british envoy to kabul", "who"),
         ("who did ghani pick to lead the team", "who"),
     ],
 )
@@ -155,3 +156,10 @@ def test_an_ordinal_about_the_world_is_searched_for_not_a_thread_reference(
     question = read(text)
     assert question.ordinal is None
     assert term in question.terms
+
+
+def test_a_question_about_speaking_names_the_speaking_outside_an_aside() -> None:
+    assert read("who claimed the jalalabad blast").about_speaking
+    assert read("which official said the girls were freed").about_speaking
+    # The aside says which story; the question asks who died, not who claimed it.
+    assert not read("which sikh candidate died in the blast (the one IS claimed)?").about_speaking
