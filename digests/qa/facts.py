@@ -523,10 +523,16 @@ def asked_fact(
         # the answer ("which leader turned down Ghani's offer?"), unless it asks for a
         # relative ("which bin Laden son").
         kin = bool(asked & vocabulary.kin_words)
+        # "who leads ...?" is not answered by "Galaxy Leader": a name holding a word of
+        # the question, or a synonym of one, names something else.
+        asked_stems = {stem(word) for word in question.terms}
+        asked_stems = asked_stems.union(*(vocabulary.related(each) for each in asked_stems))
         found = [
             fact
             for fact in people(sentence, actors, spans)
             if not set(words_of(fact.text)) <= asked
+            and not {stem(word) for word in words_of(fact.text)} & (asked_stems - {
+                stem(word) for word in asked})
             and (kin or not _first_and_last_names(fact.text, actors) & asked)
             and not set(words_of(fact.text)) & vocabulary.not_person_words
             and not any(fact.text in source or source in fact.text for source in sources)

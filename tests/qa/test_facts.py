@@ -204,6 +204,19 @@ def test_a_group_named_as_another_s_ally_or_patron_did_not_do_it() -> None:
                      mentions) == "Bangsamoro Islamic Freedom Fighters"
 
 
+def test_a_name_holding_a_synonym_of_the_question_s_word_is_no_answer() -> None:
+    ship = "When its forces seized the cargo ship Galaxy Leader and its crew."
+    # Read as the sentence next to the one holding the question's words, whose first
+    # person would answer.
+    assert asked_fact(
+        read_question("who leads the houthis", [], VOCABULARY), ship, matched=(), groups=(),
+        group_spans=(), actors=ACTORS, vocabulary=VOCABULARY, anchored=False,
+    ) is None
+    assert ask("who leads the houthis", "The Houthis are led by Abdul Malik al-Houthi.") == (
+        "Abdul Malik al-Houthi"
+    )
+
+
 def test_a_place_may_be_named_by_the_place_word_after_it_or_described_as_one() -> None:
     assert texts(places(
         "They met in the Mesini Valley, in Sitio Bacahan, Barangay Mahatalang, and on the"
