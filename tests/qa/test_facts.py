@@ -87,6 +87,10 @@ def test_outlets_by_name_or_by_the_word_for_an_outlet_beside_them() -> None:
     assert texts(outlets(sentence, ACTORS)) == [
         "Amaq", "Radio Andalus", "Mauritanian", "SANA", "Reuters"
     ]
+    # Papers and channels known by name.
+    assert texts(outlets(
+        "Britain's Daily Telegraph said it, and the letter was obtained by Fox News.", ACTORS
+    )) == ["Daily Telegraph", "Fox News"]
 
 
 def test_names_with_accents_and_hyphens() -> None:
