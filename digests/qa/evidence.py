@@ -11,6 +11,7 @@ sentences holding the kind of fact asked for (a figure for "how many"), rank hig
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -47,6 +48,11 @@ _CLAIM_BONUS = 0.05  # carries an attributed claim
 _DOCUMENT_RANK_BONUS = 0.1  # the best full-text match among the documents
 _PHRASE_BONUS = 0.06  # for each two words of the question standing together in it
 _MAX_PHRASES = 3
+# A document of fewer sentences tells too little of which words it is about.
+_FEW_SENTENCES = 4
+# At most how much of a word's weight is lost, among its document's sentences, when
+# every one of them holds it.
+_TOPIC_DISCOUNT = 0.5
 # Float sums in another order may differ by this much; a sentence this close is read.
 _ROUNDING = 1e-9
 # Documents whose sentences and stems are kept between questions (a few MB at most).
@@ -169,11 +175,13 @@ def find_passages(
             ]
             for sentence in sentences
         ]
+        sentence_weights = _within_document(weights, stemmed)
         for index, sentence_stems in enumerate(stemmed):
             inside = insides[index]
             groups = {name for _, _, name in inside}
             sentence_coverage, matched = _coverage(
-                set(sentence_stems), groups, previous_groups, named, weights, previous_matched
+                set(sentence_stems), groups, previous_groups, named, sentence_weights,
+                previous_matched,
             )
             previous_groups = groups
             previous_matched = matched
@@ -304,6 +312,27 @@ def _weights(store: Store, question: Question, vocabulary: Vocabulary) -> _Weigh
     stems = [stem(term) for term in question.terms]
     phrases = frozenset(pairwise(stems))
     return _Weights(terms=terms, related=related, total=total, phrases=phrases)
+
+
+def _within_document(
+    weights: _Weights, stemmed: Sequence[Sequence[str]]
+) -> _Weights:
+    """The weights for telling a document's sentences apart: a word most of its sentences
+    hold is what the document is about ("Nasrallah" in a story of his death), and says
+    little of which sentence answers; a word few hold says much ("Iran")."""
+    count = len(stemmed)
+    if count < _FEW_SENTENCES:
+        return weights
+    held = [set(sentence) for sentence in stemmed]
+    top = math.log((count + 1) / 0.5)
+    terms = {}
+    for term_stem, weight in weights.terms.items():
+        wanted = {term_stem} | weights.related[term_stem]
+        frequency = sum(bool(wanted & sentence) for sentence in held)
+        rarity = math.log((count + 1) / (frequency + 0.5)) / top  # 0 to 1
+        terms[term_stem] = weight * (1 - _TOPIC_DISCOUNT + _TOPIC_DISCOUNT * rarity)
+    total = sum(terms.values()) + weights.total - sum(weights.terms.values())
+    return dataclasses.replace(weights, terms=terms, total=total)
 
 
 def _phrases(stems: list[str], phrases: frozenset[tuple[str, str]]) -> int:
