@@ -160,6 +160,20 @@ _BEFORE_COUNTED_NOUN = frozenset({
     "senior", "its", "their", "his", "her", "new", "former", "heavily", "masked", "unidentified",
 })
 _COUNTS_PEOPLE = re.compile(r"\bhow many (?:people|ppl|persons)\b", re.IGNORECASE)
+# "how many fighters does the TTP have?": a group's strength, which no count of its dead
+# or captured gives ("14 of the group's fighters were killed").
+_ASKS_STRENGTH = re.compile(
+    r"\bhow many\b.*\b(?:does|do|did)\b.*\b(?:have|has|had|field|command)\b|"
+    r"\bstrength\b|\bhow (?:big|large) is\b",
+    re.IGNORECASE,
+)
+_CASUALTY = re.compile(
+    r"\b(?:killed|dead|died|wounded|injured|arrested|captured|detained|slain|surrendered|"
+    r"slipped|fled|lost)\b",
+    re.IGNORECASE,
+)
+# Words on either side of a figure read for what befell those it counts.
+_CASUALTY_REACH = 10
 # Plural words any count may be of: "six people", "ten others", "12 members of".
 _ANY_COUNTED = frozenset(
     {"people", "persons", "others", "individuals", "ones", "times", "members", "dozens"}
@@ -481,6 +495,11 @@ def asked_fact(
             found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
         if _COUNTS_PEOPLE.search(question.text):  # "how many ppl": not "600 attacks"
             found = [fact for fact in found if _counts_people(sentence, fact, vocabulary)]
+        if _ASKS_STRENGTH.search(question.text):
+            found = [fact for fact in found if not _CASUALTY.search(" ".join((
+                *sentence[: fact.start].split()[-_CASUALTY_REACH:],
+                *sentence[fact.end :].split()[:_CASUALTY_REACH],
+            )))]
     elif kind == "where":
         # "where in Kenya?": somewhere in Kenya, not another country.
         within = {name for name in actors.countries if name.lower() in asked}

@@ -208,6 +208,14 @@ def test_a_group_named_as_another_s_ally_or_patron_did_not_do_it() -> None:
                      mentions) == "Bangsamoro Islamic Freedom Fighters"
 
 
+def test_a_group_s_strength_is_no_count_of_its_dead_or_captured() -> None:
+    dead = "A spokesman said 14 of the group's fighters and 59 troops were killed in the raid."
+    assert ask("how many fighters does al shabaab have", dead) is None
+    assert ask("how many fighters died in the raid", dead) == "14"
+    strength = "The UN says the TTP has around 6,000 fighters in Afghanistan."
+    assert ask("how many fighters does the TTP have", strength) == "around 6,000"
+
+
 def test_a_name_holding_a_synonym_of_the_question_s_word_is_no_answer() -> None:
     ship = "When its forces seized the cargo ship Galaxy Leader and its crew."
     # Read as the sentence next to the one holding the question's words, whose first
