@@ -218,6 +218,21 @@ _LINK_WORDS = frozenset({
     "allies", "aligned", "loyal", "allegiance", "pledge", "pledged", "inspired", "backed",
     "offshoot", "splinter", "split", "branch", "parent", "connected", "connection",
 })
+# A quoted word or short phrase: a name, a title, a word someone used.
+_QUOTED = re.compile(r"[\"“‘]([^\"“”‘’]{2,80}?)[\"”’](?!\w)")
+_QUOTED_WORDS = 6
+_NAMED_AS = re.compile(
+    r"(?:\b(?i:codenamed|code-named|dubbed|nicknamed|titled|known as|alias|born)|"
+    r"\bOperation)\s+(" + _PLACE_NAME.replace(r"(?:al-|el-)?", r"(?:al-|el-|of\s|the\s)?") + r")"
+)
+# "what's his alias?", "the codename of the offensive", "what did UNICEF call it?": a
+# "what" question asking for a name or a word used.
+_ASKS_NAME = re.compile(
+    r"\b(?:alias|aliases|code ?name|codenamed|nick ?name|nicknamed|call|calls|called|"
+    r"calling|dubbed|dub|birth name|real name|known as|title|titled|word|words|term|brand|"
+    r"branded|label|labelled)\b",
+    re.IGNORECASE,
+)
 _POSSESSIVE_END = re.compile(r"['’]s$")  # "in Israel’s strike": no place, a possessor
 _ASKS_TIME = re.compile(r"\bwhat time\b|\bat what hour\b", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"(?:in\s+)?(?:19|20)\d\d")
@@ -275,6 +290,23 @@ def ages(sentence: str) -> list[Fact]:
         group = 1 if match.group(1) else 0
         found.append(Fact(match.group(group), match.start(group), match.end(group)))
     return found
+
+
+def names_given(sentence: str) -> list[Fact]:
+    """Names something is given: a quoted word or title ("branded the attack “deplorable”",
+    titled "The Virus of Faith"), or the name after a word for naming ("codenamed
+    Al-Faisal", "also known as Mukhtar Abu Zubeyr", "Born Ibrahim al-Samarrai",
+    "Operation Al Khandaq")."""
+    found = [
+        Fact(match.group(1).strip(" ,.;:"), match.start(1), match.start(1) + len(
+            match.group(1).strip(" ,.;:")))
+        for match in _QUOTED.finditer(sentence)
+        if len(match.group(1).split()) <= _QUOTED_WORDS
+    ]
+    for match in _NAMED_AS.finditer(sentence):
+        if not any(fact.start <= match.start(1) < fact.end + 1 for fact in found):
+            found.append(Fact(match.group(1), match.start(1), match.end(1)))
+    return sorted(found, key=lambda fact: fact.start)
 
 
 def times(sentence: str) -> list[Fact]:
@@ -432,7 +464,7 @@ def asked_fact(
     `anchored` (a sentence next to the one holding the question's words), the first
     fact counts: "It will be led by Abdul Salam Rahimi"."""
     kind = question.kind
-    if kind not in _FACT_KINDS:
+    if kind not in _FACT_KINDS and not (kind == "what" and _ASKS_NAME.search(question.text)):
         return None
     asked = set(words_of(question.text))
     if kind == "disputed":
@@ -522,6 +554,8 @@ def asked_fact(
                 or _DESCRIBED_AS_PLACE.match(sentence[fact.end :])
             )
         ]
+    elif kind == "what":
+        found = [fact for fact in names_given(sentence) if not set(words_of(fact.text)) <= asked]
     elif kind == "how_far":
         found = distances(sentence)
     elif kind == "how_old":

@@ -12,6 +12,7 @@ from digests.qa.facts import (
     figures,
     is_specific,
     names_a_person,
+    names_given,
     outlets,
     people,
     places,
@@ -206,6 +207,27 @@ def test_a_group_named_as_another_s_ally_or_patron_did_not_do_it() -> None:
     # The group nearest the question's words, not the first by name, nor the patron.
     assert ask_group("which group do officials suspect had a hand in the bombing", biff,
                      mentions) == "Bangsamoro Islamic Freedom Fighters"
+
+
+def test_names_given_are_quoted_or_follow_a_word_for_naming() -> None:
+    sentence = (
+        'The offensive, codenamed "Al-Faisal", began as Operation Al Khandaq ended; Godane,'
+        " also known as Mukhtar Abu Zubeyr, was Born Ahmed Godane; UNICEF branded it"
+        " \u201cdeplorable\u201d in a book titled \u201cThe Virus of Faith.\u201d"
+    )
+    assert texts(names_given(sentence)) == [
+        "Al-Faisal", "Al Khandaq", "Mukhtar Abu Zubeyr", "Ahmed Godane", "deplorable",
+        "The Virus of Faith",
+    ]
+
+
+def test_a_what_question_asking_for_a_name_or_word_is_answered_by_it() -> None:
+    godane = "Godane, also known as Mukhtar Abu Zubeyr, is al-Shabab's spiritual leader."
+    assert ask("whats godane's alias", godane) == "Mukhtar Abu Zubeyr"
+    unicef = "UNICEF, meanwhile, branded the attack \u201cdeplorable\u201d and called for calm."
+    assert ask("what word did unicef use for the bombing", unicef) == "deplorable"
+    # A "what" question asking for no name has no fact to give.
+    assert ask("what did unicef say about the bombing", unicef) is None
 
 
 def test_a_group_s_strength_is_no_count_of_its_dead_or_captured() -> None:
