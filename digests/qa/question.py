@@ -56,7 +56,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                      r" (?:true|right|correct|confirmed)\b|\bcontest|\brefute|\breject|"
                      r"\bpush(?:ed)? back\b|\bpushback\b|\bconfirm|\badmit|\baccept|"
                      r"\bown(?:ed)? up\b|\backnowledg|\bcredible\b|\breally\b|\bagree|"
-                     r"\bdisagree"),
+                     r"\bdisagree|\bproof\b|\bevidence\b|\bverif"),
         ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:city|town|province|country|"

@@ -68,6 +68,9 @@ def read(text: str):
         ("who do dhaka cops think killed avijit roy", "which_group"),
         ("who did it", "which_group"),
         ("whos the british envoy to kabul", "who"),
+        # Asking for proof asks whether a claim stands.
+        ("did IS offer any proof for its claim", "disputed"),
+        ("has anyone verified the claim", "disputed"),
         ("who did ghani pick to lead the team", "who"),
     ],
 )
