@@ -186,6 +186,7 @@ def _candidates(
     role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)
     best_score = tried[0].score if tried else 0.0
     focus = _focus_stems(question, vocabulary)
+    asked_countries = _countries_named(question, actors, vocabulary)
     drafts: list[tuple[Answer, str | None, dict[str, float]]] = []
     for place, passage in enumerate(tried):
         # A document that never names whom or what the question is about ("Hamza bin
@@ -210,6 +211,9 @@ def _candidates(
         features["rank"] = 1 / (1 + place)
         features["best_document"] = float(passage.document_id == tried[0].document_id)
         features["focus_near"] = float(_focus_near(focus, context, fact))
+        features["conflicts"] = float(
+            _conflicts(question, passage.sentence, asked_countries, actors)
+        )
         drafts.append((answer, fact, features))
     # "next month" is no answer to "when" where the same document gives a day ("August
     # 8"), nor a country to "where" where it gives the town.
@@ -332,6 +336,32 @@ def _countries_named(question: Question, actors: Actors, vocabulary: Vocabulary)
                 if mention.kind in {"country", "demonym"} and mention.surface == form
             )
     return found
+
+
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+
+
+def _conflicts(
+    question: Question, sentence: str, asked_countries: set[str], actors: Actors
+) -> bool:
+    """Whether the sentence speaks of another day or country than the question names:
+    "how many soldiers died on Sunday?" - "two were killed on Saturday"; "how many days
+    of mourning did Iran call?" - "the Iraqi cleric announced three days in Iraq"."""
+    asked_days = _WEEKDAYS.intersection(words_of(question.text))
+    if asked_days and question.kind != "when":
+        days = _WEEKDAYS.intersection(words_of(sentence))
+        if days and not days & asked_days:
+            return True
+    if asked_countries:
+        named = {
+            mention.country or mention.name for mention in actors.find(sentence)
+            if mention.kind in _COUNTRY_KINDS
+        }
+        if named and not named & asked_countries:
+            return True
+    return False
 
 
 def _spelt_out(abbreviation: str, text: str) -> bool:

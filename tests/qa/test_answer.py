@@ -347,6 +347,7 @@ YEMEN_OFFENSIVE = "\n\n".join(
         "Eight soldiers and 19 suspected members of Al-Qaeda were killed, he said.",
         "In a letter, Al-Qaeda member Ustad Ahmad Farooq defended the group's bombing of a"
         " market in Mukalla last month.",
+        "Saudi Arabia said it had backed the offensive.",
     )
 )
 GULF_VISIT = "\n\n".join(
@@ -436,3 +437,21 @@ def test_every_candidate_carries_the_kind_of_its_question(
     for candidate in candidates:
         assert candidate.features["asks_how_many"] == 1.0
         assert candidate.features["asks_what"] == 0.0
+
+
+def test_a_sentence_naming_another_day_or_country_than_the_question_is_marked(
+    briefs_store: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    def conflicts(question: str) -> dict[str, float]:
+        candidates = answer_candidates(
+            briefs_store, question, vocabulary=vocabulary, actors=extractor.actors
+        )
+        return {candidate.answer.citations[0].sentence[:len(launched)]:
+                candidate.features["conflicts"] for candidate in candidates}
+
+    launched = "Special forces trained by the United Arab Emirates launched an offensive"
+    assert conflicts("where was the offensive launched on sunday")[launched] == 0.0
+    assert conflicts("where was the offensive launched on friday")[launched] == 1.0
+    assert conflicts("where did the UAE-trained forces launch the offensive")[launched] == 0.0
+    # The document names Saudi Arabia, but that sentence names the Emirates only.
+    assert conflicts("where did the saudi forces launch the offensive")[launched] == 1.0
