@@ -145,6 +145,14 @@ _FACTION = re.compile(
     rf"\b((?:{_NAME_PART_ANY})(?:[\s-](?:(?:al|el|ul|bin|ibn|abu|of)[\s-])?{_NAME_PART_ANY}){{0,4}})"
     r"(?:\s[a-z]+)?\s(?:faction|wing|splinter group|offshoot|branch)\b"
 )
+# "Kurdish militants", "Uzbek fighters": armed men named by a people, not a faith.
+_PEOPLE_ARMED = re.compile(
+    r"\b(?!(?:Islamist|Islamic|Muslim|Sunni|Shia|Shiite|Shi'ite|Jihadist|Suspected|Foreign|"
+    r"Armed|Local|Other|The|Some|Many|Several|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|"
+    r"Dozens|Hundreds|Thousands|Both|These|Those|Such|Unidentified|Masked|Rival|Top|Senior|"
+    r"Militant|Rebel)\b)([A-Z][a-z]+)"
+    r"\s(?:militants|rebels|insurgents|separatists|fighters|jihadists|gunmen|guerrillas)\b"
+)
 _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 _COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
 _FIGURE_NOUN_REACH = 5  # words between a figure and the noun it counts
@@ -230,7 +238,7 @@ _NAMED_AS = re.compile(
 _ASKS_NAME = re.compile(
     r"\b(?:alias|aliases|code ?name|codenamed|nick ?name|nicknamed|call|calls|called|"
     r"calling|dubbed|dub|birth name|real name|known as|title|titled|word|words|term|brand|"
-    r"branded|label|labelled)\b",
+    r"branded|label|labelled|book|film|song|slogan|operation)\b",
     re.IGNORECASE,
 )
 _POSSESSIVE_END = re.compile(r"['’]s$")  # "in Israel’s strike": no place, a possessor
@@ -402,6 +410,12 @@ def unlisted_groups(
             continue
         if not any(fact.start <= start < fact.end for fact in found):
             found.append(Fact(" ".join(words), start, match.end(1)))
+    for match in _PEOPLE_ARMED.finditer(sentence):
+        # A country's people ("Pakistani militants") names no group, a stateless one may.
+        if not any(begin <= match.start() < end for begin, end in taken) and not any(
+            fact.start <= match.start() < fact.end for fact in found
+        ):
+            found.append(Fact(match.group(), match.start(), match.end()))
     return sorted(found, key=lambda fact: fact.start)
 
 

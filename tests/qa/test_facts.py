@@ -67,6 +67,16 @@ def test_groups_off_the_watchlist_by_how_groups_name_themselves() -> None:
     ]
 
 
+def test_armed_men_named_by_a_stateless_people_are_a_group_not_by_a_country_or_faith() -> None:
+    sentence = (
+        "Kurdish militants killed ten guards, Baloch separatists blew up a pipeline, and"
+        " Pakistani militants, Islamist fighters and two gunmen fled."
+    )
+    assert texts(unlisted_groups(sentence, ACTORS, [], VOCABULARY)) == [
+        "Kurdish militants", "Baloch separatists"
+    ]
+
+
 def test_a_faction_is_named_by_the_words_before_faction_or_wing() -> None:
     sentence = (
         "The Yuldash faction of the movement stayed, while an official from the Nour el-Din"
@@ -226,6 +236,8 @@ def test_a_what_question_asking_for_a_name_or_word_is_answered_by_it() -> None:
     assert ask("whats godane's alias", godane) == "Mukhtar Abu Zubeyr"
     unicef = "UNICEF, meanwhile, branded the attack \u201cdeplorable\u201d and called for calm."
     assert ask("what word did unicef use for the bombing", unicef) == "deplorable"
+    roy = 'The book he was promoting when he was killed is titled "The Virus of Faith."'
+    assert ask("what was the book roy was promoting", roy) == "The Virus of Faith"
     # A "what" question asking for no name has no fact to give.
     assert ask("what did unicef say about the bombing", unicef) is None
 
