@@ -211,6 +211,8 @@ _NEGATION = re.compile(
     r"([^\W_]+)",
     re.IGNORECASE,
 )
+# ", which opposes projects in Baluchistan,": a clause describing what comes before it.
+_RELATIVE_CLAUSE = re.compile(r",\s(?:which|who|whose)\b[^,;()]*")
 # What stands before or after a group named as another's patron or ally.
 _LINKED_BEFORE = re.compile(
     r"\b(?:links?|linked|ties|tied|close|connected|connections?|affiliated|allied|aligned|"
@@ -567,6 +569,7 @@ def asked_fact(
                 or _NAMED_PLACE.fullmatch(fact.text)
                 or _DESCRIBED_AS_PLACE.match(sentence[fact.end :])
             )
+            and not _in_aside_elsewhere(sentence, fact, matched, vocabulary)
         ]
     elif kind == "what":
         found = [fact for fact in names_given(sentence) if not set(words_of(fact.text)) <= asked]
@@ -634,6 +637,18 @@ def asked_fact(
     # A figure or an age answers from anywhere in a sentence holding the question's
     # words: few sentences give one that is not of what they speak about.
     return nearest.text if kind in {"how_many", "how_old"} or distance(nearest) <= _REACH else None
+
+
+def _in_aside_elsewhere(
+    sentence: str, fact: Fact, matched: tuple[str, ...], vocabulary: Vocabulary
+) -> bool:
+    """Whether a fact stands in a clause describing someone by the way (", which opposes
+    projects in resource-rich Baluchistan,") that holds none of the question's words: it
+    tells about them, not about what is asked."""
+    for clause in _RELATIVE_CLAUSE.finditer(sentence):
+        if clause.start() <= fact.start and fact.end <= clause.end():
+            return not _anchor_positions(clause.group(), matched, vocabulary)
+    return False
 
 
 def _linked_only(

@@ -284,6 +284,17 @@ def test_a_place_the_question_names_is_no_answer_with_a_place_word_added() -> No
     assert ask("where was aslam killed", aslam) == "Aino Maina"
 
 
+def test_a_place_in_a_clause_describing_someone_by_the_way_is_not_where_it_happened() -> None:
+    bla = (
+        "The Baloch Liberation Army, which opposes projects in resource-rich Baluchistan,"
+        " said Aslam was killed."
+    )
+    assert ask("where was aslam killed", bla) is None
+    # Unless the clause holds what is asked.
+    based = "The Baloch Liberation Army, which is based in Baluchistan, said Aslam was killed."
+    assert ask("where is the baloch liberation army based", based) == "Baluchistan"
+
+
 def test_a_place_is_where_something_is_not_a_people_nor_who_said_it() -> None:
     # "Iranian" is no place; "the US" is who supported it, not where; Washington is
     # where it was said.
