@@ -64,7 +64,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                   r"suburb|port)\b(?! " + _PERSON_NOUNS + r"\b)|"
                   r"\b(?:which|what) parts? of\b|"  # "what part of Dahiyeh was hit?"
                   r"\blocation\b"),  # "which village elder" asks for a person
-        ("which_group", r"\bwhat(?:['’]?s| is| was)? the name of (?:the |a |an |this |that )?"
+        ("which_group", r"\b(?:what(?:['’]?s| is| was)? the )?name of (?:the |a |an |this |that )?"
                         r"(?:[\w-]+ ){0,2}(?:group|cell|outfit|militia|faction|network|"
                         r"organi[sz]ation)\b|"
                         r"\b(?:which|what)(?: [\w-]+){0,2} (?:group|outfit|militants?|militia|"
@@ -80,6 +80,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         r"attacked|bombed|carried|did)\b"),
         # "what's the name of the spokesman?" asks for a person, as "who is the spokesman?"
         ("who", r"\bwhos?\b|\bwhom\b|\bwhose\b|\bwhat(?:['’]?s| is| was)? (?:the|his|her) name\b|"
+                r"^\W*(?:the )?(?:full )?name of\b|"  # "name of the diplomat killed when ..."
                 r"\b(?:which|what)(?: [\w-]+){0,3} " + _PERSON_NOUNS + r"\b"),
     )
 )

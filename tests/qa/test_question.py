@@ -68,6 +68,8 @@ def read(text: str):
         ("who do dhaka cops think killed avijit roy", "which_group"),
         ("who did it", "which_group"),
         ("whos the british envoy to kabul", "who"),
+        ("name of the diplomat killed when IS stormed the ministry?", "who"),
+        ("name of the outfit the NIA busted", "which_group"),
         # Asking for proof asks whether a claim stands.
         ("did IS offer any proof for its claim", "disputed"),
         ("has anyone verified the claim", "disputed"),
