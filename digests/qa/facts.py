@@ -240,7 +240,7 @@ _NAMED_AS = re.compile(
 _ASKS_NAME = re.compile(
     r"\b(?:alias|aliases|code ?name|codenamed|nick ?name|nicknamed|call|calls|called|"
     r"calling|dubbed|dub|birth name|real name|known as|title|titled|word|words|term|brand|"
-    r"branded|label|labelled|book|film|song|slogan|operation)\b",
+    r"branded|label|labelled|book|film|song|slogan|operation|op)\b",
     re.IGNORECASE,
 )
 _POSSESSIVE_END = re.compile(r"['’]s$")  # "in Israel’s strike": no place, a possessor

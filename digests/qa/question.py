@@ -64,6 +64,10 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                   r"suburb|port)\b(?! " + _PERSON_NOUNS + r"\b)|"
                   r"\b(?:which|what) parts? of\b|"  # "what part of Dahiyeh was hit?"
                   r"\blocation\b"),  # "which village elder" asks for a person
+        # "what was the name of the army's op?" asks for a name given, not a person.
+        ("what", r"\b(?:what(?:['’]?s| is| was)? the )?name of (?:the |a |an |this |that )?"
+                 r"(?:[\w'’-]+ ){0,3}(?:op|operation|offensive|campaign|mission|book|film|ship|"
+                 r"plan|programme|program|mosque|hotel)\b"),
         ("which_group", r"\b(?:what(?:['’]?s| is| was)? the )?name of (?:the |a |an |this |that )?"
                         r"(?:[\w-]+ ){0,2}(?:group|cell|outfit|militia|faction|network|"
                         r"organi[sz]ation)\b|"

@@ -236,6 +236,10 @@ def test_a_what_question_asking_for_a_name_or_word_is_answered_by_it() -> None:
     assert ask("whats godane's alias", godane) == "Mukhtar Abu Zubeyr"
     unicef = "UNICEF, meanwhile, branded the attack \u201cdeplorable\u201d and called for calm."
     assert ask("what word did unicef use for the bombing", unicef) == "deplorable"
+    azb = "These were followed by Operation Zarb-e-Azb, which has since killed 1,600 militants."
+    assert ask("what was the name of the army op that killed 1,600 militants", azb) == (
+        "Zarb-e-Azb"
+    )
     roy = 'The book he was promoting when he was killed is titled "The Virus of Faith."'
     assert ask("what was the book roy was promoting", roy) == "The Virus of Faith"
     # A "what" question asking for no name has no fact to give.

@@ -70,6 +70,7 @@ def read(text: str):
         ("whos the british envoy to kabul", "who"),
         ("name of the diplomat killed when IS stormed the ministry?", "who"),
         ("name of the outfit the NIA busted", "which_group"),
+        ("what was the name of the army op in north waziristan", "what"),
         # Asking for proof asks whether a claim stands.
         ("did IS offer any proof for its claim", "disputed"),
         ("has anyone verified the claim", "disputed"),
