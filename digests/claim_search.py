@@ -133,7 +133,7 @@ def named_groups(
         for size in range(min(longest, len(tokens) - position), 0, -1):
             span = tokens[position : position + size]
             group = index.get(" ".join(token.casefold() for token in span))
-            if group is not None and _plausible_name(span, common_words):
+            if group is not None and _plausible_name(span, group, common_words):
                 found.setdefault(group.name, group)
                 position += size
                 break
@@ -143,10 +143,21 @@ def named_groups(
     return list(found.values()), rest
 
 
-def _plausible_name(span: Sequence[str], common_words: frozenset[str]) -> bool:
+def _plausible_name(
+    span: Sequence[str], group: GroupRecord, common_words: frozenset[str]
+) -> bool:
+    """Whether one word typed in lower case names the group: an acronym does ("bla" for
+    the BLA), a short name written in mixed case does not ("let" is no LeT)."""
     word = span[0]
-    return len(span) > 1 or word.isupper() or (
+    if len(span) > 1 or not word.islower():
+        return True
+    acronyms = {
+        form.casefold() for form in (group.short, *group.aliases)
+        if form and form.isupper()
+    }
+    return (
         len(word) >= _SHORTEST_LOWERCASE_NAME and word not in common_words
+        and word.casefold() in acronyms
     )
 
 

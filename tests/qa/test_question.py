@@ -99,6 +99,12 @@ def test_a_chat_word_typed_in_lower_case_is_no_short_name() -> None:
     assert question.groups == ()
     # ... which is named when typed as its short name.
     assert [group.short for group in read("what did the ABT claim").groups] == ["ABT"]
+    # An acronym typed in lower case names its group; a mixed-case short name typed in
+    # lower case is a word: "let" is no LeT (Lashkar-e-Taiba).
+    assert [group.short for group in read("what did the bla say").groups] == ["BLA"]
+    question = read("when was the ceasefire declared to let boko haram bring the girls back")
+    assert [group.name for group in question.groups] == ["Boko Haram"]
+    assert [group.short for group in read("who leads LeT").groups] == ["LeT"]
 
 
 @pytest.mark.parametrize(
