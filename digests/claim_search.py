@@ -19,6 +19,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from digests.compose import ClaimView, load_claim_views
+from digests.extract.watchlist import name_key
 from digests.messages import SlackMessage
 from digests.render import MAX_BLOCKS, MAX_TEXT_CHARS, render_macro, sections, shorten
 from digests.store.engine import Store
@@ -146,18 +147,18 @@ def named_groups(
 def _plausible_name(
     span: Sequence[str], group: GroupRecord, common_words: frozenset[str]
 ) -> bool:
-    """Whether one word typed in lower case names the group: an acronym does ("bla" for
-    the BLA), a short name written in mixed case does not ("let" is no LeT)."""
+    """Whether one word typed in lower case names the group: an acronym or a name does
+    ("bla" the BLA, "hamas" Hamas), a short name written with capitals inside does not
+    ("let" is no LeT)."""
     word = span[0]
     if len(span) > 1 or not word.islower():
         return True
-    acronyms = {
-        form.casefold() for form in (group.short, *group.aliases)
-        if form and form.isupper()
-    }
+    forms = [form for form in (group.name, group.short, *group.aliases)
+             if form and name_key(form) == word.casefold()]
     return (
         len(word) >= _SHORTEST_LOWERCASE_NAME and word not in common_words
-        and word.casefold() in acronyms
+        and any(form.isupper() or not any(letter.isupper() for letter in form[1:])
+                for form in forms)
     )
 
 

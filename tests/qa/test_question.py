@@ -105,6 +105,7 @@ def test_a_chat_word_typed_in_lower_case_is_no_short_name() -> None:
     question = read("when was the ceasefire declared to let boko haram bring the girls back")
     assert [group.name for group in question.groups] == ["Boko Haram"]
     assert [group.short for group in read("who leads LeT").groups] == ["LeT"]
+    assert [group.name for group in read("what did hamas say").groups] == ["Hamas"]
 
 
 @pytest.mark.parametrize(
