@@ -223,10 +223,11 @@ _LINKED_BEFORE = re.compile(
 _LINKED_AFTER = re.compile(r"^[-–]?(?:linked|affiliated|allied|aligned|inspired|backed)\b")
 # A question asking about a link is answered by the group linked to: "which group is the
 # BIFF linked to?"
+# ("which group pledged allegiance to IS?" asks for who pledged, not to whom.)
 _LINK_WORDS = frozenset({
     "link", "links", "linked", "ties", "tied", "affiliated", "affiliate", "allied", "ally",
-    "allies", "aligned", "loyal", "allegiance", "pledge", "pledged", "inspired", "backed",
-    "offshoot", "splinter", "split", "branch", "parent", "connected", "connection",
+    "allies", "aligned", "inspired", "backed", "offshoot", "splinter", "split", "branch",
+    "parent", "connected", "connection",
 })
 # A quoted word or short phrase: a name, a title, a word someone used.
 _QUOTED = re.compile(r"[\"“‘]([^\"“”‘’]{2,80}?)[\"”’](?!\w)")

@@ -201,6 +201,10 @@ def ask_group(question: str, sentence: str, groups: dict[str, str]) -> str | Non
 def test_a_group_named_as_another_s_ally_or_patron_did_not_do_it() -> None:
     mali = "A Malian group with links to al Qaeda claimed the attack that killed two soldiers."
     assert ask_group("who claimed the attack in mali", mali, {"al Qaeda": "al-Qaeda"}) is None
+    # Asking who pledged allegiance asks for who pledged, not to whom.
+    pledge = "A Pakistani group became the first to pledge allegiance to the Islamic State."
+    assert ask_group("which group was first to pledge allegiance to IS", pledge,
+                     {"Islamic State": "Islamic State"}) is None
     # ... unless the question asks about the link.
     assert ask_group(
         "which group are the mali attackers linked to", mali, {"al Qaeda": "al-Qaeda"}
