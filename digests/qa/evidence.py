@@ -325,7 +325,7 @@ def _within_document(
         return weights
     held = [set(sentence) for sentence in stemmed]
     top = math.log((count + 1) / 0.5)
-    terms = {}
+    terms: dict[str, float] = {}
     for term_stem, weight in weights.terms.items():
         wanted = {term_stem} | weights.related[term_stem]
         frequency = sum(bool(wanted & sentence) for sentence in held)

@@ -94,7 +94,8 @@ _DESCRIBED_AS_PLACE = re.compile(
     r",\s(?:a|an|the)\s(?:[a-z]+\s){0,2}" + _PLACE_WORDS + r"\b"
 )
 _PLACED_NAME = re.compile(rf"({_PLACE_NAME})(?={_DESCRIBED_AS_PLACE.pattern})")
-# The words of `_PLACE_WORDS`: "Kandahar province" names no other place than "Kandahar".
+# The words of `_PLACE_WORDS` and `_CAPITAL_PLACE_WORDS`: "Kandahar province" names no
+# other place than "Kandahar".
 _PLACE_WORD_SET = frozenset({
     "province", "district", "region", "state", "city", "valley", "county", "governorate",
     "area", "town", "village", "island", "neighbourhood", "neighborhood", "suburb", "square",
@@ -596,14 +597,15 @@ def asked_fact(
         kin = bool(asked & vocabulary.kin_words)
         # "who leads ...?" is not answered by "Galaxy Leader": a name holding a word of
         # the question, or a synonym of one, names something else.
-        asked_stems = {stem(word) for word in question.terms}
-        asked_stems = asked_stems.union(*(vocabulary.related(each) for each in asked_stems))
+        term_stems = {stem(word) for word in question.terms}
+        synonyms = set().union(*(vocabulary.related(each) for each in term_stems)) - {
+            stem(word) for word in asked
+        }
         found = [
             fact
             for fact in people(sentence, actors, spans)
             if not set(words_of(fact.text)) <= asked
-            and not {stem(word) for word in words_of(fact.text)} & (asked_stems - {
-                stem(word) for word in asked})
+            and not {stem(word) for word in words_of(fact.text)} & synonyms
             and (kin or not _first_and_last_names(fact.text, actors) & asked)
             and not set(words_of(fact.text)) & vocabulary.not_person_words
             and not any(fact.text in source or source in fact.text for source in sources)
