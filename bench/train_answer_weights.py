@@ -12,7 +12,9 @@ corpus cannot answer, or one no candidate answers rightly, is rightly answered b
 nothing. The weights maximise the likelihood of a right choice (a conditional logit
 with an L2 penalty); `min_confidence` is the least probability that maximises right
 answers minus `--penalty` times confident answers to unanswerable questions: with several
-files, the median of the levels learnt without each file.
+files, the median of the levels learnt without each file. Each kind of question ("who",
+"where") answers at its own level, halfway between that one and the level best for its
+own questions.
 
 Prints, for each question file, what weights learnt from the other files do on it
 (leave-one-file-out: how well the weights carry over to questions they never saw), then
@@ -36,7 +38,7 @@ from scipy.optimize import minimize
 
 from digests.extract.pipeline import load_extractor
 from digests.qa.answer import answer_candidates
-from digests.qa.choice import FEATURES, AnswerWeights, probabilities
+from digests.qa.choice import ASKED_KINDS, FEATURES, AnswerWeights, probabilities
 from digests.qa.vocabulary import load_words
 
 # L2 penalty on the weights: a few hundred questions, a dozen measures.
@@ -49,6 +51,7 @@ class Example:
     answerable: bool
     features: list[list[float]]  # one row a candidate, in FEATURES order
     right: tuple[int, ...]  # the right candidates' indexes; none: answering nothing is right
+    kind: str  # the kind of question, as sitrep reads it ("who")
 
 
 def main() -> None:
@@ -78,12 +81,17 @@ def main() -> None:
     if thresholds:
         # The level that is best on all the questions at once may owe much to a few of
         # them; the median of the levels learnt without each file is steadier.
-        weights = dataclasses.replace(weights, min_confidence=statistics.median(thresholds))
+        weights = _with_levels(
+            examples, weights, options.penalty, statistics.median(thresholds)
+        )
     print(f"learnt from all: {_report(examples, weights)}")
     document = {
         "weights": {name: round(weights.weights[name], 4) for name in FEATURES},
         "abstain": round(weights.abstain, 4),
         "min_confidence": round(weights.min_confidence, 4),
+        "min_confidence_by_kind": {
+            kind: round(level, 4) for kind, level in sorted(weights.kind_min_confidence.items())
+        },
     }
     print(yaml.safe_dump(document, sort_keys=False))
     if options.write:
@@ -117,6 +125,7 @@ def _examples(options: argparse.Namespace) -> list[Example]:
                     features=[[c.features.get(name, 0.0) for name in FEATURES]
                               for c in candidates],
                     right=right,
+                    kind=candidates[0].answer.kind if candidates else "",
                 ))
     return examples
 
@@ -163,7 +172,21 @@ def _fit(examples: list[Example], penalty: float) -> AnswerWeights:
 
     result = minimize(loss, np.zeros(size + 1), jac=True, method="L-BFGS-B")
     fitted = _as_weights([float(value) for value in result.x])
-    return _as_weights([float(value) for value in result.x], _threshold(examples, fitted, penalty))
+    return _with_levels(examples, fitted, penalty, _threshold(examples, fitted, penalty))
+
+
+def _with_levels(
+    examples: list[Example], weights: AnswerWeights, penalty: float, level: float
+) -> AnswerWeights:
+    """`weights` answering at `level`, and each kind of question halfway between that and
+    the level best for its own questions: a kind's few questions move its level, not all
+    the way."""
+    by_kind = {
+        kind: (level + _threshold([e for e in examples if e.kind == kind], weights, penalty)) / 2
+        for kind in ASKED_KINDS
+        if any(example.kind == kind for example in examples)
+    }
+    return dataclasses.replace(weights, min_confidence=level, kind_min_confidence=by_kind)
 
 
 def _threshold(examples: list[Example], weights: AnswerWeights, penalty: float) -> float:
@@ -193,7 +216,7 @@ def _report(examples: list[Example], weights: AnswerWeights) -> str:
         if not chances:
             continue
         best = max(range(len(chances)), key=chances.__getitem__)
-        if chances[best] < weights.min_confidence:
+        if chances[best] < weights.least_confidence(example.kind):
             continue
         right += best in example.right
         answered_unanswerable += not example.answerable

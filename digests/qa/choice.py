@@ -6,7 +6,8 @@ fact stands to the question's words, whether the person is described by the role
 for. (Candidates failing a check a right answer passes never get here.) A weighted
 sum of them scores each candidate; the scores, with one more for answering nothing, make
 probabilities (a softmax). The likeliest candidate answers when its probability reaches
-`min_confidence`; else sitrep says it does not know.
+`min_confidence` (or its kind of question's own level); else sitrep says it does not
+know.
 
 The weights are learnt from questions with known answers (`bench/train_answer_weights.py`)
 and kept in `config/answer_weights.yaml`, so that a team can retrain them on its own
@@ -76,6 +77,12 @@ class AnswerWeights:
     weights: Mapping[str, float] = field(default_factory=dict)
     abstain: float = 0.0
     min_confidence: float = 0.0
+    # The least probability for a kind of question ("who": 0.4), where it differs.
+    kind_min_confidence: Mapping[str, float] = field(default_factory=dict)
+
+    def least_confidence(self, kind: str) -> float:
+        """The least probability an answer to a question of `kind` needs."""
+        return self.kind_min_confidence.get(kind, self.min_confidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +117,7 @@ def choose(candidates: Sequence[Candidate], weights: AnswerWeights) -> Answer | 
         return None
     chances = probabilities([candidate.features for candidate in candidates], weights)
     best = max(range(len(candidates)), key=chances.__getitem__)
-    if chances[best] < weights.min_confidence:
+    if chances[best] < weights.least_confidence(candidates[best].answer.kind):
         return None
     return dataclasses.replace(candidates[best].answer, confidence=chances[best])
 
@@ -135,10 +142,31 @@ def build_weights(data: Any, filename: str = "<answer weights>") -> AnswerWeight
         raise AnswerWeightsError(f"{filename}: {', '.join(wrong)} must be a number")
     if not 0 <= numbers["min_confidence"] <= 1:
         raise AnswerWeightsError(f"{filename}: min_confidence must be between 0 and 1")
+    by_kind = data.get("min_confidence_by_kind") or {}
+    if not isinstance(by_kind, dict):
+        raise AnswerWeightsError(
+            f"{filename}: min_confidence_by_kind must map a kind of question to a number"
+        )
+    unknown_kinds = sorted(str(kind) for kind in set(by_kind) - set(ASKED_KINDS))
+    if unknown_kinds:
+        raise AnswerWeightsError(
+            f"{filename}: unknown kind of question {', '.join(unknown_kinds)} in "
+            f"min_confidence_by_kind; known: {', '.join(ASKED_KINDS)}"
+        )
+    wrong_levels = [
+        kind for kind, level in by_kind.items()
+        if isinstance(level, bool) or not isinstance(level, int | float) or not 0 <= level <= 1
+    ]
+    if wrong_levels:
+        raise AnswerWeightsError(
+            f"{filename}: min_confidence_by_kind: {', '.join(wrong_levels)} must be a number "
+            "between 0 and 1"
+        )
     return AnswerWeights(
         weights={name: float(number) for name, number in data["weights"].items()},
         abstain=float(numbers["abstain"]),
         min_confidence=float(numbers["min_confidence"]),
+        kind_min_confidence={kind: float(level) for kind, level in by_kind.items()},
     )
 
 

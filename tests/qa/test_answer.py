@@ -88,7 +88,7 @@ def test_answers_name_the_fact_asked_for_and_cite_the_sentence(
     answer = ask(stocked, question, extractor, vocabulary)
     assert answer.text is not None, question
     assert expected in answer.text
-    assert answer.confidence >= vocabulary.weights.min_confidence > 0
+    assert answer.confidence >= vocabulary.weights.least_confidence(answer.kind) > 0
     [citation, *_] = answer.citations
     assert title_word in citation.title
     assert citation.sentence  # the supporting sentence, as the document writes it
@@ -331,7 +331,9 @@ def test_the_weights_decide_whether_an_answer_is_likely_enough(
     assert 0 < answered.confidence < 1  # the candidate's probability
     stricter = dataclasses.replace(
         vocabulary,
-        weights=dataclasses.replace(vocabulary.weights, min_confidence=1.0),
+        weights=dataclasses.replace(
+            vocabulary.weights, min_confidence=1.0, kind_min_confidence={}
+        ),
     )
     unsure = ask(stocked, question, extractor, stricter)
     assert unsure.text is None and unsure.citations == ()

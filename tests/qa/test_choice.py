@@ -3,6 +3,7 @@ none; mistakes in the weights file named clearly."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -48,6 +49,21 @@ def test_no_candidate_likely_enough_means_no_answer() -> None:
     assert choose([], WEIGHTS) is None
 
 
+def test_a_kind_of_question_may_answer_at_its_own_level() -> None:
+    # Two equal candidates and answering nothing: a third each.
+    candidates = [_candidate("Nairobi.", fact=0.5), _candidate("Garsen.", fact=0.5)]
+    assert choose(candidates, WEIGHTS) is None  # below 0.4
+    lower_for_who = dataclasses.replace(WEIGHTS, kind_min_confidence={"who": 0.3})
+    answer = choose(candidates, lower_for_who)
+    assert answer is not None and answer.confidence == pytest.approx(1 / 3)
+    # Another kind keeps the common level.
+    assert choose(candidates, dataclasses.replace(
+        WEIGHTS, kind_min_confidence={"where": 0.3})) is None
+    read = build_weights({"weights": {}, "min_confidence": 0.4,
+                          "min_confidence_by_kind": {"who": 0.3}})
+    assert read.least_confidence("who") == 0.3 and read.least_confidence("where") == 0.4
+
+
 def test_the_shipped_weights_weigh_every_measure() -> None:
     weights = load_weights(config_dir())
     assert set(weights.weights) == set(FEATURES)
@@ -69,6 +85,11 @@ def test_a_folder_without_a_weights_file_uses_the_shipped_one(tmp_path: Path) ->
         ({"weights": {"fact": "high"}}, "fact must be a number"),
         ({"weights": {"fact": True}}, "fact must be a number"),
         ({"weights": {}, "min_confidence": 1.5}, "min_confidence must be between 0 and 1"),
+        ({"weights": {}, "min_confidence_by_kind": [0.4]}, "must map a kind of question"),
+        ({"weights": {}, "min_confidence_by_kind": {"why": 0.4}},
+         "unknown kind of question why in min_confidence_by_kind; known: what, who"),
+        ({"weights": {}, "min_confidence_by_kind": {"who": 2}},
+         "min_confidence_by_kind: who must be a number between 0 and 1"),
     ],
 )
 def test_mistakes_name_the_file_and_the_entry(data: object, message: str) -> None:
