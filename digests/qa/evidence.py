@@ -213,10 +213,10 @@ def find_passages(
             continue
         sentence = item.sentences[item.index]
         inside = item.insides[item.index]
-        spans = tuple((start, end) for start, end, _ in inside)
+        spans, span_groups = _spans_and_groups(inside)
         holds = _holds_fact(
-            question, sentence.text, item.matched, inside, item.groups, actors, vocabulary,
-            item.claim_ids,
+            question, sentence.text, item.matched, spans, span_groups, item.groups, actors,
+            vocabulary, item.claim_ids,
         )
         passages.append(
             Passage(
@@ -228,7 +228,7 @@ def find_passages(
                 score=_score(item.coverage, _FACT_BONUS if holds else 0.0, item.bonuses),
                 groups=tuple(sorted(item.groups)),
                 group_spans=spans,
-                span_groups=tuple(name for _, _, name in inside),
+                span_groups=span_groups,
                 claim_ids=item.claim_ids,
                 matched=item.matched,
                 neighbours=tuple(
@@ -283,12 +283,23 @@ def _sentences_of(text: str) -> tuple[tuple[Sentence, ...], tuple[tuple[str, ...
 
 
 def _neighbour(sentence: str, inside: list[tuple[int, int, str]], follows: bool) -> Neighbour:
+    spans, span_groups = _spans_and_groups(inside)
     return Neighbour(
         sentence=sentence,
-        groups=tuple(sorted({name for _, _, name in inside})),
-        group_spans=tuple((start, end) for start, end, _ in inside),
-        span_groups=tuple(name for _, _, name in inside),
+        groups=tuple(sorted(set(span_groups))),
+        group_spans=spans,
+        span_groups=span_groups,
         follows=follows,
+    )
+
+
+def _spans_and_groups(
+    inside: list[tuple[int, int, str]],
+) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """A sentence's group mentions as their offsets and, in the same order, their groups."""
+    return (
+        tuple((start, end) for start, end, _ in inside),
+        tuple(name for _, _, name in inside),
     )
 
 
@@ -376,7 +387,8 @@ def _holds_fact(
     question: Question,
     sentence: str,
     matched: tuple[str, ...],
-    inside: list[tuple[int, int, str]],
+    group_spans: tuple[tuple[int, int], ...],
+    span_groups: tuple[str, ...],
     groups: set[str],
     actors: Actors,
     vocabulary: Vocabulary,
@@ -391,8 +403,8 @@ def _holds_fact(
         sentence,
         matched=matched,
         groups=tuple(sorted(groups)),
-        group_spans=tuple((start, end) for start, end, _ in inside),
-        span_groups=tuple(name for _, _, name in inside),
+        group_spans=group_spans,
+        span_groups=span_groups,
         actors=actors,
         vocabulary=vocabulary,
     )
