@@ -237,7 +237,7 @@ def _candidates(
     # best-ranked once the fact's closeness and description are added.
     if drafts:
         max(drafts, key=lambda draft: _preference(draft[2]))[2]["preferred"] = 1.0
-    return [Candidate(answer, features) for answer, _, features in drafts]
+    return [Candidate(answer, features, fact) for answer, fact, features in drafts]
 
 
 class _NamesAsked:

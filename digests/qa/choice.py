@@ -27,9 +27,12 @@ from digests.resources import config_dir as bundled_config_dir
 from digests.resources import read_yaml
 
 if TYPE_CHECKING:
-    from digests.qa.answer import Answer
+    from digests.qa.answer import Answer, Citation
 
 WEIGHTS_FILE = "answer_weights.yaml"
+
+# Other documents' sentences cited beside the chosen one when they give the same fact.
+MAX_CORROBORATING = 2
 
 # Kinds of question with a measure of their own (see FEATURES); "how far" and "how old"
 # questions are too few to learn one for.
@@ -91,6 +94,7 @@ class Candidate:
 
     answer: Answer
     features: Mapping[str, float]
+    fact: str | None = None  # the fact of the kind asked for that the answer gives
 
 
 def value(features: Mapping[str, float], weights: AnswerWeights) -> float:
@@ -119,7 +123,31 @@ def choose(candidates: Sequence[Candidate], weights: AnswerWeights) -> Answer | 
     best = max(range(len(candidates)), key=chances.__getitem__)
     if chances[best] < weights.least_confidence(candidates[best].answer.kind):
         return None
-    return dataclasses.replace(candidates[best].answer, confidence=chances[best])
+    chosen = candidates[best]
+    return dataclasses.replace(
+        chosen.answer,
+        confidence=chances[best],
+        citations=chosen.answer.citations + _corroborating(chosen, candidates),
+    )
+
+
+def _corroborating(chosen: Candidate, candidates: Sequence[Candidate]) -> tuple[Citation, ...]:
+    """The citations of other documents' sentences giving the same fact as `chosen` ("Tehran"
+    in three stories of Haniyeh's killing), best first, one a document: a reader sees
+    the answer is not one outlet's alone."""
+    if chosen.fact is None or chosen.answer.kind == "disputed":
+        return ()
+    same = chosen.fact.casefold()
+    cited = {citation.document_id for citation in chosen.answer.citations}
+    found: list[Citation] = []
+    for candidate in candidates:
+        if len(found) == MAX_CORROBORATING or (candidate.fact or "").casefold() != same:
+            continue
+        citation = candidate.answer.citations[0]
+        if citation.document_id not in cited:
+            cited.add(citation.document_id)
+            found.append(citation)
+    return tuple(found)
 
 
 def build_weights(data: Any, filename: str = "<answer weights>") -> AnswerWeights:

@@ -75,6 +75,8 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_FIGURE_BEFORE = re.compile(_MONTH + r"\s*$|\b(?:19|20)\d\d\s*$")
+_DAY_AFTER = re.compile(r"^\s+" + _MONTH + r"(?!\w)")  # "on 9 October"
+_MULTIPLE_AFTER = re.compile(r"^\s+times\s+(?:the|as|more|larger|bigger|higher|over)\b", re.I)
 _PLACE_WORDS = (
     r"(?:province|district|region|state|city|valley|county|governorate|area|town|village|"
     r"island|neighbou?rhood|suburb|square|port|camp)"
@@ -282,6 +284,10 @@ def figures(sentence: str) -> list[Fact]:
             continue
         if _NOT_A_FIGURE_BEFORE.search(sentence[: match.start()]):
             continue
+        if digits.isdigit() and _DAY_AFTER.match(sentence[match.end() :]):
+            continue
+        if _MULTIPLE_AFTER.match(sentence[match.end() :]):
+            continue  # "four times the size"
         if value.lower() in {"one"} and not sentence[match.end() :].lstrip()[:1].isalpha():
             continue  # "one" as a pronoun
         if any(age.start <= match.start() < age.end for age in ages(sentence)):

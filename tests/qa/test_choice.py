@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digests.qa.answer import Answer
+from digests.qa.answer import Answer, Citation
 from digests.qa.choice import (
     FEATURES,
     AnswerWeights,
@@ -40,6 +40,29 @@ def test_the_likeliest_candidate_answers_with_its_probability_as_confidence() ->
     answer = choose(candidates, WEIGHTS)
     assert answer is not None and answer.text == "Garsen."
     assert answer.confidence == pytest.approx(chances[1])
+
+
+def _cited(text: str, document_id: int, given: str | None, **features: float) -> Candidate:
+    citation = Citation(document_id, f"Story {document_id}", None, None, text, "")
+    return Candidate(Answer("q?", "where", text, 0.9, (citation,)), features, given)
+
+
+def test_other_documents_giving_the_same_fact_are_cited_after_the_chosen_one() -> None:
+    candidates = [
+        _cited("Tehran. Haniyeh was killed in Tehran.", 1, "Tehran", fact=1.0, support=1.0),
+        _cited("Tehran. Haniyeh died in Tehran.", 1, "Tehran"),  # same document: once
+        _cited("Doha. Haniyeh lived in Doha.", 2, "Doha"),
+        _cited("tehran. He was buried after dying in tehran.", 3, "tehran"),
+        _cited("Tehran. He was in Tehran.", 4, "Tehran"),
+        _cited("Tehran. Killed in Tehran.", 5, "Tehran"),  # two others at most
+    ]
+    answer = choose(candidates, WEIGHTS)
+    assert answer is not None and answer.text == "Tehran. Haniyeh was killed in Tehran."
+    assert [citation.document_id for citation in answer.citations] == [1, 3, 4]
+    # A candidate without a fact of the kind asked for has nothing to corroborate.
+    alone = [_cited("Haniyeh was killed.", 1, None, fact=2.0), _cited("x", 2, None)]
+    chosen = choose(alone, WEIGHTS)
+    assert chosen is not None and [c.document_id for c in chosen.citations] == [1]
 
 
 def test_no_candidate_likely_enough_means_no_answer() -> None:

@@ -44,6 +44,11 @@ def test_figures_keep_their_qualifier_and_skip_years_dates_and_percentages() -> 
     ]
 
 
+def test_a_day_of_the_month_and_a_multiple_count_nothing() -> None:
+    sentence = "On 9 October, a spill four times the size of the last hit 3 towns and 12 villages."
+    assert texts(figures(sentence)) == ["3", "12"]
+
+
 def test_places_prefer_the_longest_name_and_skip_groups() -> None:
     sentence = "Camps in Kandahar province and near Quetta were run by the Baloch Liberation Army."
     group_start = sentence.index("Baloch")
