@@ -192,7 +192,7 @@ _ANY_COUNTED = frozenset(
 _REACH = 60  # characters between a person or date and a word of the question
 _PLACE_REACH = 120  # a place often ends the sentence: "... beheaded a couple ... in Sumisip town"
 _WORD_AT = re.compile(r"[^\W_]+")
-_DESCRIPTION_REACH = 4  # words between a person and the role describing them
+_DESCRIPTION_REACH = 5  # words between a person and the role describing them
 # A place stands where something is when a locative preposition precedes it, maybe with
 # an article, a people's adjective or a place word between: "in the Iranian capital".
 _LOCATIVE_BEFORE = re.compile(

@@ -47,7 +47,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                      r"\bwhat(?:['’]?s| is| was)? the (?:[\w.-]+ ){0,2}(?:bounty|reward|ransom)\b"),
         ("source", r"\bsources?\b|\bwho (?:reported|wrote|published)\b|"
                    r"\b(?:which|what)(?: [\w-]+){0,2} (?:outlet|paper|newspaper|agency|"
-                   r"channel|tv|media|wire|website)\b|"
+                   # "which universal tv journalist" asks for a person
+                   r"channel|tv|media|wire|website)\b(?! " + _PERSON_NOUNS + r"\b)|"
                    # "how did al Shabaab put out its claim?", "where did JNIM post it?"
                    r"\b(?:how|where) did (?:[\w-]+ ){1,4}(?:put out|post|publish|release|"
                    r"issue|broadcast) (?:its|their|his|the|a) (?:claim|statement|message|video)\b|"

@@ -387,11 +387,20 @@ def test_support_is_how_close_the_question_s_heavy_words_stand_to_the_fact() -> 
     assert support("He was found dead in Kabul.", "Kabul", shares, VOCABULARY) > 0.3
 
 
+def test_a_listed_city_is_no_person() -> None:
+    sentence = "Tel Aviv and Beirut CNN — The leader of Hezbollah, Hassan Nasrallah, was killed."
+    assert texts(people(sentence, ACTORS, [])) == ["Hassan Nasrallah"]
+
+
 def test_roles_and_specific_facts() -> None:
     sentence = "Shahidullah Shahid, Pakistani Taliban spokesperson, said on Monday."
     wanted = frozenset({stem("spokesman"), *VOCABULARY.related(stem("spokesman"))})
     assert described_as(sentence, "Shahidullah Shahid", wanted)
     assert not described_as("Nawaz Sharif came to power in 2013.", "Nawaz Sharif", wanted)
+    # A role shared by "and": "TTP leader and Afghan Taliban ally Noor Wali Mehsud".
+    leader = frozenset({stem("leader"), *VOCABULARY.related(stem("leader"))})
+    targeted = "Airstrikes targeted TTP leader and Afghan Taliban ally Noor Wali Mehsud."
+    assert described_as(targeted, "Noor Wali Mehsud", leader)
     assert is_specific("where", "Idlib", ACTORS) and not is_specific("where", "Syria", ACTORS)
     assert is_specific("when", "July 25", ACTORS)
     assert not is_specific("when", "next month", ACTORS)

@@ -59,6 +59,7 @@ def read(text: str):
         ("how did al shabaab put out its claim for the car bombs", "source"),
         ("where did JNIM post its claim for the mali attack", "source"),
         ("which IS outlet claimed the shooting", "source"),
+        ("which universal tv journalist died in the blast", "who"),  # a person at an outlet
         ("where did ghani announce his negotiating team", "where"),
         # An opening "what" or "which" decides over a "when" or "where" in a later clause.
         ("whats the title of the book he was promoting when he got killed", "what"),
