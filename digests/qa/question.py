@@ -32,6 +32,11 @@ _PERSON_NOUNS = (
     r"analyst|expert|activist|blogger|doctor|judge|lawyer|negotiator|deputy|father|mother|"
     r"son|daughter|wife|husband|brother|sister|girl|boy|mullah|imam|sheikh)"
 )
+# "which state dept spokeswoman", "which tv journalist": a person, maybe of a body.
+_BODY_THEN_PERSON = (
+    r"(?: (?:dept|department|govt|government|ministry|office|foreign|press|media|news|"
+    r"military|police|army|security))? " + _PERSON_NOUNS + r"\b"
+)
 # The pattern matching earliest in the question decides the kind ("who is the spokesman
 # who claimed it?" asks for a person, "how many died, per the ministry?" for a figure); of
 # patterns matching at the same place the first listed wins ("who reported" is a question
@@ -48,7 +53,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
         ("source", r"\bsources?\b|\bwho (?:reported|wrote|published)\b|"
                    r"\b(?:which|what)(?: [\w-]+){0,2} (?:outlet|paper|newspaper|agency|"
                    # "which universal tv journalist" asks for a person
-                   r"channel|tv|media|wire|website)\b(?! " + _PERSON_NOUNS + r"\b)|"
+                   r"channel|tv|media|wire|website)\b(?!" + _BODY_THEN_PERSON + r")|"
                    # "how did al Shabaab put out its claim?", "where did JNIM post it?"
                    r"\b(?:how|where) did (?:[\w-]+ ){1,4}(?:put out|post|publish|release|"
                    r"issue|broadcast) (?:its|their|his|the|a) (?:claim|statement|message|video)\b|"
@@ -62,7 +67,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:city|town|province|country|"
                   r"place|region|area|district|village|state|base|camp|island|neighbou?rhood|"
-                  r"suburb|port)\b(?! " + _PERSON_NOUNS + r"\b)|"
+                  r"suburb|port)\b(?!" + _BODY_THEN_PERSON + r")|"
                   r"\b(?:which|what) parts? of\b|"  # "what part of Dahiyeh was hit?"
                   r"\blocation\b"),  # "which village elder" asks for a person
         # "what was the name of the army's op?" asks for a name given, not a person.
@@ -75,7 +80,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         r"\b(?:which|what)(?: [\w-]+){0,2} (?:group|outfit|militants?|militia|"
                         r"faction|organi[sz]ation|insurgents?|rebels?|jihadists?)\b"
                         # "which faction leader" asks for a person
-                        r"(?! " + _PERSON_NOUNS + r"\b)|"
+                        r"(?!" + _BODY_THEN_PERSON + r")|"
                         r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"
                         r"\bwho (?:claimed|carried|attacked|kidnapped|killed|launched)\b|"
                         r"\bwho did (?:it|this|that)\b|"  # not "who did ghani pick"

@@ -60,6 +60,8 @@ def read(text: str):
         ("where did JNIM post its claim for the mali attack", "source"),
         ("which IS outlet claimed the shooting", "source"),
         ("which universal tv journalist died in the blast", "who"),  # a person at an outlet
+        ("which state dept spokeswoman confirmed the capture", "who"),
+        ("which group killed the police chief", "which_group"),
         ("where did ghani announce his negotiating team", "where"),
         # An opening "what" or "which" decides over a "when" or "where" in a later clause.
         ("whats the title of the book he was promoting when he got killed", "what"),
