@@ -185,6 +185,21 @@ _CASUALTY = re.compile(
 )
 # Words on either side of a figure read for what befell those it counts.
 _CASUALTY_REACH = 10
+# What may befall those a figure counts, by kind: "how many were rescued?" is not answered
+# by "killed two crew members", nor "how many died?" by "50 wounded".
+_OUTCOMES = {
+    stem(word): outcome
+    for outcome, words in {
+        "died": "kill killed dead die died dies slain deaths death lives fatalities",
+        "wounded": "wound wounded injure injured hurt injuries",
+        "held": "arrest arrested capture captured detain detained kidnap kidnapped abduct "
+                "abducted seize seized held",
+        "saved": "rescue rescued evacuate evacuated free freed release released escape escaped",
+    }.items()
+    for word in words.split()
+}
+_OUTCOME_REACH = 4  # words between a figure and what befell those it counts
+_CLAUSE_BREAK = re.compile(r"[;:,()—–]")
 # Plural words any count may be of: "six people", "ten others", "12 members of".
 _ANY_COUNTED = frozenset(
     {"people", "persons", "others", "individuals", "ones", "times", "members", "dozens"}
@@ -551,6 +566,17 @@ def asked_fact(
             found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
         if _COUNTS_PEOPLE.search(question.text):  # "how many ppl": not "600 attacks"
             found = [fact for fact in found if _counts_people(sentence, fact, vocabulary)]
+        # What befell those counted, as the words after "how many" say: "kunduz bus
+        # hostage story: how many prisoners were let go?" asks for no hostages.
+        asked_after = _COUNTED.search(question.text)
+        asked_outcomes = {
+            _OUTCOMES[stem(word)]
+            for word in words_of(question.text[asked_after.end() if asked_after else 0 :])
+            if stem(word) in _OUTCOMES
+        }
+        if asked_outcomes:
+            found = [fact for fact in found
+                     if _outcome_of(sentence, fact) in {None, *asked_outcomes}]
         if _ASKS_STRENGTH.search(question.text):
             found = [fact for fact in found if not _CASUALTY.search(" ".join((
                 *sentence[: fact.start].split()[-_CASUALTY_REACH:],
@@ -753,6 +779,18 @@ def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]
             break
     stems = {stem(word) for word in following[:2]}
     return frozenset(stems.union(*(vocabulary.related(word_stem) for word_stem in stems)))
+
+
+def _outcome_of(sentence: str, fact: Fact) -> str | None:
+    """What befell those a figure counts ("died" for "31 people were killed"), by the
+    outcome word nearest it, after it first; None when no such word stands near."""
+    after = words_of(_CLAUSE_BREAK.split(sentence[fact.end :])[0])[:_OUTCOME_REACH]
+    before = words_of(_CLAUSE_BREAK.split(sentence[: fact.start])[-1])[-_OUTCOME_REACH:][::-1]
+    for distance in range(_OUTCOME_REACH):
+        for near in (after, before):
+            if distance < len(near) and stem(near[distance]) in _OUTCOMES:
+                return _OUTCOMES[stem(near[distance])]
+    return None
 
 
 def _counted_word(sentence: str, fact: Fact) -> str:

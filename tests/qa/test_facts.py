@@ -352,6 +352,23 @@ def test_how_many_counts_the_words_after_it_not_a_later_place() -> None:
     assert ask("how many were wounded in the tripoli attack", sentence) == "21"
 
 
+def test_how_many_died_is_no_count_of_the_wounded_nor_of_the_rescued() -> None:
+    sentence = "At least 31 people were killed and 50 wounded; 25 crew were rescued."
+    assert ask("how many were hurt in the blast", sentence) == "50"
+    assert ask("how many ppl died in the blast", sentence) == "At least 31"
+    assert ask("how many crew got rescued", sentence) == "25"
+    sunk = "They have sunk two ships and killed at least two crew members."
+    assert ask("how many crew got rescued off the tanker", sunk) is None
+    # Only the words after "how many" say what befell those counted.
+    assert ask(
+        "bus hostage story: how many prisoners would the taliban let go",
+        "The Taliban would release at least 500 prisoners.",
+    ) == "at least 500"
+    assert ask("how many ppl did police arrest", "Ten police officers were killed.") is None
+    # A figure nothing befell is still a count: "the ship had 25 crew".
+    assert ask("how many crew got rescued", "The ship had 25 crew aboard.") == "25"
+
+
 def test_how_many_of_a_noun_is_no_figure_of_another_plural_thing() -> None:
     sentence = "At least six civilians were killed when militants stormed the building."
     assert ask("how many militants stormed the building", sentence) is None
