@@ -185,7 +185,7 @@ def _candidates(
     names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
     role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)
     best_score = tried[0].score if tried else 0.0
-    focus = _focus_stems(question, vocabulary)
+    focus = _focus_stems(question, actors, vocabulary)
     asked_countries = _countries_named(question, actors, vocabulary)
     drafts: list[tuple[Answer, str | None, dict[str, float]]] = []
     for place, passage in enumerate(tried):
@@ -426,14 +426,18 @@ _NOT_FOCUS = frozenset({"kind", "type", "sort", "sorts", "kinds", "types"})
 _FOCUS_REACH = 5
 
 
-def _focus_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
+def _focus_stems(
+    question: Question, actors: Actors, vocabulary: Vocabulary
+) -> frozenset[str]:
     """The stem of the first word the question searches for after its "how many", "which"
     or "where" ("how many *soldiers* died", "which *charity*"), and its synonyms; empty
-    when there is none; "what kind of *kit*"."""
+    when there is none; "what kind of *kit*". Not a country or place: "where in Kenya
+    was she *kidnapped*?" asks about somewhere in Kenya, not near the word."""
     found = _WH.search(question.text)
     after = [] if found is None else [
         word for word in words_of(question.text[found.end() :])
         if word in question.terms and word not in _NOT_FOCUS
+        and not actors.find(word.capitalize())
     ]
     if not after:
         return frozenset()

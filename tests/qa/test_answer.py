@@ -457,3 +457,25 @@ def test_a_sentence_naming_another_day_or_country_than_the_question_is_marked(
     assert conflicts("where did the UAE-trained forces launch the offensive")[launched] == 0.0
     # The document names Saudi Arabia, but that sentence names the Emirates only.
     assert conflicts("where did the saudi forces launch the offensive")[launched] == 1.0
+
+
+def test_a_country_the_question_names_is_not_the_word_it_asks_about(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    # "where in kenya was she kidnapped?": a place standing by "Kenya's" is no likelier.
+    brief = tmp_path / "kenya.txt"
+    brief.write_text(
+        "Italian volunteer kidnapped in Kenya\n\nMen armed with rifles seized the Italian"
+        " volunteer from a guesthouse in Chakama, a small town, on Tuesday, police said.\n\n"
+        "In 2012 armed men kidnapped four aid workers at Kenya’s Dadaab refugee camp.",
+        encoding="utf-8",
+    )
+    ingest(store, load_sources([str(brief)], max_bytes=100_000), extractor=extractor)
+    question = "where in kenya was the italian volunteer kidnapped"
+    candidates = answer_candidates(
+        store, question, vocabulary=vocabulary, actors=extractor.actors
+    )
+    by_place = {candidate.fact: candidate.features for candidate in candidates}
+    assert set(by_place) == {"Chakama", "Kenya’s Dadaab"}
+    assert by_place["Chakama"]["focus_near"] and not by_place["Kenya’s Dadaab"]["focus_near"]
+    assert_answer_starts(ask(store, question, extractor, vocabulary), "Chakama")
