@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+
+import pytest
 
 from digests.documents import load_sources
 from digests.extract.pipeline import load_extractor
@@ -54,3 +57,21 @@ def test_a_word_most_of_a_document_s_sentences_hold_tells_its_sentences_apart_li
     # story is about: the words few of its sentences hold pick the sentence.
     assert passages[0].sentence.startswith("Supreme Leader Ali Khamenei declared five days")
     assert passages[1].sentence.startswith("Iraqi cleric")
+
+
+def test_a_word_no_document_holds_weighs_half_as_much_as_a_rare_word(
+    store: Store, tmp_path: Path
+) -> None:
+    for number, text in enumerate(OTHER_STORIES):
+        (tmp_path / f"brief{number}.txt").write_text(text, encoding="utf-8")
+    ingest(store, load_sources([str(tmp_path)], max_bytes=1_000_000), extractor=EXTRACTOR)
+    question = read_question(
+        "how many villages did heavy rain flood okd", all_groups(store), VOCABULARY
+    )
+    best = find_passages(store, question, vocabulary=VOCABULARY, actors=EXTRACTOR.actors)[0]
+    assert best.sentence.startswith("Heavy rain flooded three villages")
+    # Five stored documents: "villages", "heavy", "rain" and "flood" are held by one each,
+    # log(6 / 1.5) apiece; "okd" by none, half of log(6 / 0.5): the sentence holds 0.82
+    # of the question (0.69 were "okd" counted in full).
+    rare, unknown = math.log(6 / 1.5), 0.5 * math.log(6 / 0.5)
+    assert best.sentence_coverage == pytest.approx(4 * rare / (4 * rare + unknown))
