@@ -237,7 +237,10 @@ def _candidates(
     # best-ranked once the fact's closeness and description are added.
     if drafts:
         max(drafts, key=lambda draft: _preference(draft[2]))[2]["preferred"] = 1.0
-    return [Candidate(answer, features, fact) for answer, fact, features in drafts]
+    return [
+        Candidate(answer, features, None if fact is None else facts.fact_key(fact))
+        for answer, fact, features in drafts
+    ]
 
 
 class _NamesAsked:

@@ -94,7 +94,9 @@ class Candidate:
 
     answer: Answer
     features: Mapping[str, float]
-    fact: str | None = None  # the fact of the kind asked for that the answer gives
+    # The fact of the kind asked for that the answer gives, as facts compare: "31" for
+    # "At least 31" (`facts.fact_key`); None when it gives none.
+    fact: str | None = None
 
 
 def value(features: Mapping[str, float], weights: AnswerWeights) -> float:
@@ -133,15 +135,14 @@ def choose(candidates: Sequence[Candidate], weights: AnswerWeights) -> Answer | 
 
 def _corroborating(chosen: Candidate, candidates: Sequence[Candidate]) -> tuple[Citation, ...]:
     """The citations of other documents' sentences giving the same fact as `chosen` ("Tehran"
-    in three stories of Haniyeh's killing), best first, one a document: a reader sees
-    the answer is not one outlet's alone."""
+    in three stories of Haniyeh's killing), in the candidates' order, one a document: a
+    reader sees the answer is not one outlet's alone."""
     if chosen.fact is None or chosen.answer.kind == "disputed":
         return ()
-    same = chosen.fact.casefold()
     cited = {citation.document_id for citation in chosen.answer.citations}
     found: list[Citation] = []
     for candidate in candidates:
-        if len(found) == MAX_CORROBORATING or (candidate.fact or "").casefold() != same:
+        if len(found) == MAX_CORROBORATING or candidate.fact != chosen.fact:
             continue
         citation = candidate.answer.citations[0]
         if citation.document_id not in cited:

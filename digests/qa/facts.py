@@ -287,6 +287,34 @@ class Fact:
     end: int
 
 
+_QUALIFIER_OR_ARTICLE = re.compile(
+    r"^(?:about|around|nearly|almost|some|at least|more than|over|up to|roughly|"
+    r"approximately|an estimated|as many as|fewer than|less than|only|just|the|a|an)\s+"
+)
+_UNITS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+
+
+def fact_key(fact: str) -> str:
+    """What two facts must share to be the same: "At least 31" and "31", "Twenty-one" and
+    "21", "the town of Arge" and "town of Arge" are."""
+    key = " ".join(fact.casefold().split())
+    while (shorter := _QUALIFIER_OR_ARTICLE.sub("", key)) != key:
+        key = shorter
+    key = re.sub(r"(?<=\d),(?=\d{3})", "", key)
+    parts = key.split("-")
+    if key in _UNITS:
+        return str(_UNITS.index(key))
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _UNITS[1:10]:
+        return str(_TENS[parts[0]] + _UNITS.index(parts[1]))
+    return str(_TENS[key]) if key in _TENS else key
+
+
 def figures(sentence: str) -> list[Fact]:
     """Figures of people or things: "nearly 100", "6,000", "at least 28", "three"."""
     found = []

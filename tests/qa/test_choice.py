@@ -49,16 +49,17 @@ def _cited(text: str, document_id: int, given: str | None, **features: float) ->
 
 def test_other_documents_giving_the_same_fact_are_cited_after_the_chosen_one() -> None:
     candidates = [
-        _cited("Tehran. Haniyeh was killed in Tehran.", 1, "Tehran", fact=1.0, support=1.0),
-        _cited("Tehran. Haniyeh died in Tehran.", 1, "Tehran"),  # same document: once
-        _cited("Doha. Haniyeh lived in Doha.", 2, "Doha"),
-        _cited("tehran. He was buried after dying in tehran.", 3, "tehran"),
-        _cited("Tehran. He was in Tehran.", 4, "Tehran"),
-        _cited("Tehran. Killed in Tehran.", 5, "Tehran"),  # two others at most
+        _cited("Tehran. Haniyeh was killed in Tehran.", 1, "tehran", fact=1.0, support=1.0),
+        _cited("Tehran. Haniyeh died in Tehran.", 1, "tehran"),  # same document: once
+        _cited("Doha. Haniyeh lived in Doha.", 2, "doha"),
+        _cited("the Iranian capital. He died in the Iranian capital.", 3, "iranian capital"),
+        _cited("tehran. He was buried after dying in tehran.", 4, "tehran"),
+        _cited("Tehran. He was in Tehran.", 5, "tehran"),
+        _cited("Tehran. Killed in Tehran.", 6, "tehran"),  # two others at most
     ]
     answer = choose(candidates, WEIGHTS)
     assert answer is not None and answer.text == "Tehran. Haniyeh was killed in Tehran."
-    assert [citation.document_id for citation in answer.citations] == [1, 3, 4]
+    assert [citation.document_id for citation in answer.citations] == [1, 4, 5]
     # A candidate without a fact of the kind asked for has nothing to corroborate.
     alone = [_cited("Haniyeh was killed.", 1, None, fact=2.0), _cited("x", 2, None)]
     chosen = choose(alone, WEIGHTS)

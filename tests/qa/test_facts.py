@@ -9,6 +9,7 @@ from digests.qa.facts import (
     dates,
     described_as,
     distances,
+    fact_key,
     figures,
     is_specific,
     names_a_person,
@@ -42,6 +43,15 @@ def test_figures_keep_their_qualifier_and_skip_years_dates_and_percentages() -> 
     assert texts(figures("Nearly a quarter of a million fighters, half a million more.")) == [
         "Nearly a quarter of a million", "half a million"
     ]
+
+
+def test_facts_written_differently_compare_the_same() -> None:
+    assert fact_key("At least 31") == fact_key("31") == "31"
+    assert fact_key("Twenty-one") == fact_key("21")
+    assert fact_key("about 40,000") == fact_key("40000")
+    assert fact_key("the town of Arge") == fact_key("town of Arge")
+    assert fact_key("Tehran") != fact_key("Doha")
+    assert fact_key("31") != fact_key("13")
 
 
 def test_a_day_of_the_month_and_a_multiple_count_nothing() -> None:
