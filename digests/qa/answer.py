@@ -546,9 +546,11 @@ def _asked_roles(question: Question, actors: Actors, vocabulary: Vocabulary) -> 
     if question.kind != "who":
         return frozenset()
     # A relative is a role too: "who is Malala's father?"
+    # So is what a role holder does: "who led the gang?" asks for its leader.
     stems = {
         stem(term) for term in question.terms
         if term in actors.role_forms or term in vocabulary.kin_words
+        or term in vocabulary.role_verbs
     }
     if question.role is not None and question.role in question.terms:
         stems.add(stem(question.role))  # "which tribal elder?"

@@ -50,6 +50,8 @@ class Vocabulary:
     title_words: frozenset[str] = frozenset()
     # "civilians", "soldiers": plural words for people, whom "how many people?" counts
     people_words: frozenset[str] = frozenset()
+    # "led", "commands": what a role holder does; "who led the gang?" asks for its leader
+    role_verbs: frozenset[str] = frozenset()
     # How an answer is chosen among the best sentences' (`config/answer_weights.yaml`)
     weights: AnswerWeights = field(default_factory=AnswerWeights)
 
@@ -77,6 +79,7 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
     kin = _words(data.get("kin_words", []), f"{filename}: kin_words")
     titles = _words(data.get("title_words", []), f"{filename}: title_words")
     people = _words(data.get("people_words", []), f"{filename}: people_words")
+    role_verbs = _words(data.get("role_verbs", []), f"{filename}: role_verbs")
     return Vocabulary(
         stop_words=frozenset(word.lower() for word in stop_words),
         synonyms={key: frozenset(values) for key, values in synonyms.items()},
@@ -86,6 +89,7 @@ def build_vocabulary(data: Any, filename: str = "<answers>") -> Vocabulary:
         kin_words=frozenset(word.lower() for word in kin),
         title_words=frozenset(word.lower() for word in titles),
         people_words=frozenset(word.lower() for word in people),
+        role_verbs=frozenset(word.lower() for word in role_verbs),
     )
 
 

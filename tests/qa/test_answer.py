@@ -480,3 +480,23 @@ def test_a_country_the_question_names_is_not_the_word_it_asks_about(
     assert set(by_place) == {"chakama", "kenya’s dadaab"}
     assert by_place["chakama"]["focus_near"] and not by_place["kenya’s dadaab"]["focus_near"]
     assert_answer_starts(ask(store, question, extractor, vocabulary), "Chakama")
+
+
+def test_who_led_asks_for_the_one_described_as_leading(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(store, extractor, tmp_path / "sumisip.txt", "\n\n".join((
+        "Couple beheaded in Sumisip",
+        "Senior Superintendent Nixon Muksan, the provincial police director, said police"
+        " identified the couple beheaded in Sumisip town on Sunday.",
+        "The police also believe the gang responsible for the beheading is led by Nahim"
+        " Mustalim, an Abu Sayyaf member.",
+    )))
+    question = "who do police say led the gang that beheaded the couple in sumisip"
+    candidates = answer_candidates(
+        store, question, vocabulary=vocabulary, actors=extractor.actors
+    )
+    described = {candidate.fact: candidate.features["role_described"]
+                 for candidate in candidates}
+    assert described == {"nahim mustalim": 1.0, "superintendent nixon muksan": 0.0}
+    assert_answer_starts(ask(store, question, extractor, vocabulary), "Nahim Mustalim")

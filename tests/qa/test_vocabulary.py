@@ -34,6 +34,7 @@ def test_the_shipped_file_loads() -> None:
     assert "think" in vocabulary.stop_words
     assert "son" in vocabulary.kin_words
     assert "civilians" in vocabulary.people_words
+    assert "led" in vocabulary.role_verbs
 
 
 def test_words_that_are_no_name_and_words_for_relatives() -> None:
@@ -51,6 +52,13 @@ def test_people_words_are_read_lower_case_and_must_be_a_list() -> None:
     assert vocabulary.people_words == {"civilians", "troops"}
     with pytest.raises(VocabularyError, match="people_words"):
         build_vocabulary({"people_words": "civilians"})
+
+
+def test_role_verbs_are_read_lower_case_and_must_be_a_list() -> None:
+    vocabulary = build_vocabulary({"role_verbs": ["Led", "commands"], "synonyms": []})
+    assert vocabulary.role_verbs == {"led", "commands"}
+    with pytest.raises(VocabularyError, match="role_verbs"):
+        build_vocabulary({"role_verbs": "led"})
 
 
 @pytest.mark.parametrize(
