@@ -35,6 +35,10 @@ from digests.store.search import search
 
 # How many of the best sentences are read for an answer.
 _PASSAGES_TRIED = 12
+# A sentence and its document holding less of the question's weight than this answer
+# something else: "who leads the Lord's Resistance Army?" is not answered by "It will be
+# led by Zahid Mengal" (no right answer of the dev questions covers less than 0.3).
+_LEAST_COVERAGE = 0.33
 # The fixed rule behind the "preferred" measure (`_preference`): what a fact standing
 # right by all the question's words adds to its sentence's score,
 _SUPPORT_WEIGHT = 0.5
@@ -191,6 +195,8 @@ def _candidates(
     for place, passage in enumerate(tried):
         # A document that never names whom or what the question is about ("Hamza bin
         # Laden", "the 2008 bombing") answers about someone or something else.
+        if passage.coverage < _LEAST_COVERAGE:
+            continue
         if names.missing_from(passage.document_id) or not _names_groups_asked(
             loaded.texts.get(passage.document_id, ""), question
         ):
