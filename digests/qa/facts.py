@@ -204,6 +204,11 @@ _CLAUSE_BREAK = re.compile(r"[;:,()—–]")
 _ANY_COUNTED = frozenset(
     {"people", "persons", "others", "individuals", "ones", "times", "members", "dozens"}
 )
+# "Godane, also known as ", "Baghdadi, alias ": the name before another name of one person
+_ALIAS_BEFORE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+)(?:,?\s+(?:\d+,\s+)?)(?:also known as|alias|aka|a\.k\.a\.?)"
+    r",?\s+$"
+)
 _REACH = 60  # characters between a person or date and a word of the question
 _PLACE_REACH = 120  # a place often ends the sentence: "... beheaded a couple ... in Sumisip town"
 _WORD_AT = re.compile(r"[^\W_]+")
@@ -669,6 +674,7 @@ def asked_fact(
             and (kin or not _first_and_last_names(fact.text, actors) & asked)
             and not set(words_of(fact.text)) & vocabulary.not_person_words
             and not any(fact.text in source or source in fact.text for source in sources)
+            and not _alias_of_asked(sentence, fact, asked)
         ]
     anchors = _anchor_positions(sentence, matched, vocabulary)
     if not found:
@@ -772,6 +778,13 @@ def is_specific(kind: str, fact: str, actors: Actors) -> bool:
     if kind == "when":
         return bool(_DAY.search(fact) or re.search(_MONTH + r"|\b(?:19|20)\d\d\b", fact))
     return True
+
+
+def _alias_of_asked(sentence: str, fact: Fact, asked: set[str]) -> bool:
+    """Whether a person is another name of someone the question names: "Godane, also
+    known as Mukhtar Abu Zubeyr" answers no "who replaced Godane?"."""
+    alias = _ALIAS_BEFORE.search(sentence[: fact.start])
+    return alias is not None and bool(set(words_of(alias.group("name"))) & asked)
 
 
 def described_as(sentence: str, fact: str, wanted: frozenset[str]) -> bool:

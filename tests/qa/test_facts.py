@@ -414,6 +414,15 @@ def test_support_is_how_close_the_question_s_heavy_words_stand_to_the_fact() -> 
     assert support("He was found dead in Kabul.", "Kabul", shares, VOCABULARY) > 0.3
 
 
+def test_another_name_of_the_person_asked_about_is_no_answer() -> None:
+    sentence = "Godane, also known as Mukhtar Abu Zubeyr, was succeeded by Ahmad Umar."
+    assert ask("who took over after godane", sentence) == "Ahmad Umar"
+    assert ask("who replaced godane", "Godane, 37, alias Mukhtar Abu Zubeyr, died.") is None
+    # ... but a name someone else goes by may be the answer.
+    deputy = "Baghdadi's deputy, also known as Abu Ali Anbari, was killed in March."
+    assert ask("which deputy was killed in march", deputy) == "Abu Ali Anbari"
+
+
 def test_a_listed_city_is_no_person() -> None:
     sentence = "Tel Aviv and Beirut CNN — The leader of Hezbollah, Hassan Nasrallah, was killed."
     assert texts(people(sentence, ACTORS, [])) == ["Hassan Nasrallah"]
