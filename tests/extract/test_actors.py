@@ -50,6 +50,11 @@ def test_acronyms_match_their_case_and_longest_names_win(actors: Actors) -> None
     assert all(surface != "un" for surface, _ in found)
 
 
+def test_british_and_american_spellings_name_the_same_body(actors: Actors) -> None:
+    for text in ("the Israel Defence Forces said", "the Israel Defense Forces said"):
+        assert [mention.name for mention in actors.find(text)] == ["Israel Defense Forces"]
+
+
 @pytest.mark.parametrize(
     ("description", "claimant", "role", "org", "kind"),
     [
