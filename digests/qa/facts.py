@@ -259,12 +259,18 @@ _NAMED_AS = re.compile(
     r"(?:\b(?i:codenamed|code-named|dubbed|nicknamed|titled|known as|alias|born)|"
     r"\bOperation)\s+(" + _PLACE_NAME.replace(r"(?:al-|el-)?", r"(?:al-|el-|of\s|the\s)?") + r")"
 )
+# A naming word just before a quoted word: "codenamed "Al-Faisal"", "branded it “deplorable”".
+_NAMING_BEFORE = re.compile(
+    r"\b(?i:codenamed|code-named|dubbed|nicknamed|titled|known as|alias|called|named|"
+    r"branded|calling|labelled|described as)(?:\s+(?:it|them|him|her|the \w+|a \w+))?"
+    r"\s*[\"“‘]$"
+)
 # "what's his alias?", "the codename of the offensive", "what did UNICEF call it?": a
 # "what" question asking for a name or a word used.
 _ASKS_NAME = re.compile(
     r"\b(?:alias|aliases|code ?name|codenamed|nick ?name|nicknamed|call|calls|called|"
     r"calling|dubbed|dub|birth name|real name|known as|title|titled|word|words|term|brand|"
-    r"branded|label|labelled|book|film|song|slogan|operation|op)\b",
+    r"branded|label|labelled|book|film|song|slogan|operation|op)\b|\bwhat name\b",
     re.IGNORECASE,
 )
 _POSSESSIVE_END = re.compile(r"['’]s$")  # "in Israel’s strike": no place, a possessor
@@ -363,16 +369,20 @@ def names_given(sentence: str) -> list[Fact]:
     titled "The Virus of Faith"), or the name after a word for naming ("codenamed
     Al-Faisal", "also known as Mukhtar Abu Zubeyr", "Born Ibrahim al-Samarrai",
     "Operation Al Khandaq")."""
-    found = [
+    quoted = [
         Fact(match.group(1).strip(" ,.;:"), match.start(1), match.start(1) + len(
             match.group(1).strip(" ,.;:")))
         for match in _QUOTED.finditer(sentence)
         if len(match.group(1).split()) <= _QUOTED_WORDS
     ]
-    for match in _NAMED_AS.finditer(sentence):
-        if not any(fact.start <= match.start(1) < fact.end + 1 for fact in found):
-            found.append(Fact(match.group(1), match.start(1), match.end(1)))
-    return sorted(found, key=lambda fact: fact.start)
+    named = [
+        Fact(match.group(1), match.start(1), match.end(1))
+        for match in _NAMED_AS.finditer(sentence)
+        if not any(fact.start <= match.start(1) < fact.end + 1 for fact in quoted)
+    ] + [fact for fact in quoted if _NAMING_BEFORE.search(sentence[: fact.start])]
+    # Where a naming word gives a name ("Their Operation Al Khandaq will target "their
+    # intelligence agents""), other quoted words are what someone said, not the name.
+    return sorted(named or quoted, key=lambda fact: fact.start)
 
 
 def times(sentence: str) -> list[Fact]:

@@ -248,9 +248,15 @@ def test_names_given_are_quoted_or_follow_a_word_for_naming() -> None:
         "Al-Faisal", "Al Khandaq", "Mukhtar Abu Zubeyr", "Ahmed Godane", "deplorable",
         "The Virus of Faith",
     ]
+    # Beside a name given, other quoted words are what someone said, not a name.
+    khandaq = 'Their Operation Al Khandaq will target US forces and "their agents".'
+    assert texts(names_given(khandaq)) == ["Al Khandaq"]
+    assert texts(names_given('He said "we will win" and left.')) == ["we will win"]
 
 
 def test_a_what_question_asking_for_a_name_or_word_is_answered_by_it() -> None:
+    khandaq = 'The Taliban offensive, Operation Al Khandaq, will target "their agents".'
+    assert ask("what name did the taliban give their offensive", khandaq) == "Al Khandaq"
     godane = "Godane, also known as Mukhtar Abu Zubeyr, is al-Shabab's spiritual leader."
     assert ask("whats godane's alias", godane) == "Mukhtar Abu Zubeyr"
     unicef = "UNICEF, meanwhile, branded the attack \u201cdeplorable\u201d and called for calm."
