@@ -680,6 +680,12 @@ def _from_passage(
     # fact ("A team was named. It will be led by ..."), else the next passage is tried.
     if fact is None and (needs_fact or (kind == "who" and (spoken_by is None or not speaking))):
         return _from_neighbour(question, passage, source, actors, vocabulary)
+    if fact is None and facts.asks_name(question):
+        # "The Taliban launched their spring offensive. Their Operation Al Khandaq ...":
+        # the name may stand in the next sentence; else the sentence itself answers.
+        named = _from_neighbour(question, passage, source, actors, vocabulary)
+        if named[0].text is not None:
+            return named
     clause = _clause(passage, fact, claim)
     if kind == "disputed":
         text = _disputed_passage_text(claim, fact, clause)
@@ -710,7 +716,7 @@ def _from_neighbour(
     people and groups: a neighbour refers to them ("It will be led by ...", "That attack
     was claimed by ..."), while a figure, place or date in it may be of anything. No
     answer when neither holds one."""
-    if question.kind not in {"who", "which_group"}:
+    if question.kind not in {"who", "which_group"} and not facts.asks_name(question):
         return Answer(question.text, question.kind, None, 0.0), None, ""
     for neighbour in passage.neighbours:
         fact = facts.asked_fact(

@@ -527,6 +527,19 @@ def names_a_person(
     )
 
 
+def _repeats_question(fact: Fact, question: Question, vocabulary: Vocabulary) -> bool:
+    """Whether a name is mostly the question's own words: "what's the new hypersonic
+    missile called?" is not answered by a "new hypersonic ballistic missile"."""
+    words = set(words_of(fact.text)) - vocabulary.stop_words
+    return 2 * len(words - set(question.terms)) < len(words) or not words
+
+
+def asks_name(question: Question) -> bool:
+    """Whether a "what" question asks for a name or a word used: "what did the Taliban
+    call their offensive?", "what's his alias?"."""
+    return question.kind == "what" and _ASKS_NAME.search(question.text) is not None
+
+
 def asked_fact(
     question: Question,
     sentence: str,
@@ -546,7 +559,7 @@ def asked_fact(
     `anchored` (a sentence next to the one holding the question's words), the first
     fact counts: "It will be led by Abdul Salam Rahimi"."""
     kind = question.kind
-    if kind not in _FACT_KINDS and not (kind == "what" and _ASKS_NAME.search(question.text)):
+    if kind not in _FACT_KINDS and not asks_name(question):
         return None
     asked = set(words_of(question.text))
     if kind == "disputed":
@@ -649,7 +662,10 @@ def asked_fact(
             and not _in_aside_elsewhere(sentence, fact, matched, vocabulary)
         ]
     elif kind == "what":
-        found = [fact for fact in names_given(sentence) if not set(words_of(fact.text)) <= asked]
+        found = [
+            fact for fact in names_given(sentence)
+            if not _repeats_question(fact, question, vocabulary)
+        ]
     elif kind == "how_far":
         found = distances(sentence)
     elif kind == "how_old":

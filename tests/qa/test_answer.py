@@ -500,3 +500,22 @@ def test_who_led_asks_for_the_one_described_as_leading(
                  for candidate in candidates}
     assert described == {"nahim mustalim": 1.0, "superintendent nixon muksan": 0.0}
     assert_answer_starts(ask(store, question, extractor, vocabulary), "Nahim Mustalim")
+
+
+def test_a_name_given_in_the_next_sentence_and_the_day_a_statement_gave_it(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(store, extractor, tmp_path / "khandaq.txt", "\n\n".join((
+        "Taliban open their spring offensive",
+        "The Taliban launched their annual spring offensive in the east of the country.",
+        'Their Operation Al Khandaq will target US forces and "their intelligence agents",'
+        " a Taliban statement said on April 25.",
+    )))
+    called = ask(store, "what did the taliban call their spring offensive", extractor,
+                 vocabulary)
+    assert_answer_starts(called, "Al Khandaq")
+    # Both sentences are quoted: the one naming the offensive and the one naming it.
+    assert called.citations[0].sentence.startswith("The Taliban launched")
+    announced = ask(store, "when did the taliban announce operation al khandaq", extractor,
+                    vocabulary)
+    assert_answer_starts(announced, "on April 25")

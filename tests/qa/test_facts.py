@@ -257,6 +257,11 @@ def test_names_given_are_quoted_or_follow_a_word_for_naming() -> None:
 def test_a_what_question_asking_for_a_name_or_word_is_answered_by_it() -> None:
     khandaq = 'The Taliban offensive, Operation Al Khandaq, will target "their agents".'
     assert ask("what name did the taliban give their offensive", khandaq) == "Al Khandaq"
+    # A name mostly made of the question's words repeats it.
+    missile = 'The Houthis said they used a "new hypersonic ballistic missile" on Israel.'
+    assert ask("what's the houthis' new hypersonic missile called", missile) is None
+    titled = 'The book he was promoting is titled "The Virus of Faith."'
+    assert ask("whats the title of the book he was promoting", titled) == "The Virus of Faith"
     godane = "Godane, also known as Mukhtar Abu Zubeyr, is al-Shabab's spiritual leader."
     assert ask("whats godane's alias", godane) == "Mukhtar Abu Zubeyr"
     unicef = "UNICEF, meanwhile, branded the attack \u201cdeplorable\u201d and called for calm."
