@@ -631,8 +631,14 @@ def asked_fact(
             if stem(word) in _OUTCOMES
         }
         if asked_outcomes:
-            found = [fact for fact in found
-                     if _outcome_of(sentence, fact) in {None, *asked_outcomes}]
+            # A figure of those the asked fate befell, else one of whom nothing is said:
+            # "107 people were injured ... hit three districts" counts the injured.
+            outcomes = [_outcome_of(sentence, fact) for fact in found]
+            wanted = {None, *asked_outcomes} if asked_outcomes.isdisjoint(outcomes) else (
+                asked_outcomes
+            )
+            found = [fact for fact, outcome in zip(found, outcomes, strict=True)
+                     if outcome in wanted]
         if _ASKS_STRENGTH.search(question.text):
             found = [fact for fact in found if not _CASUALTY.search(" ".join((
                 *sentence[: fact.start].split()[-_CASUALTY_REACH:],

@@ -49,6 +49,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
         ("how_old", r"\bhow old\b|\bwhat age\b|\bwhat was (?:his|her) age\b"),
         # "what's the bounty on him?" asks for an amount, as "how big is the bounty?"
         ("how_many", r"\bhow (?:many|much|big|large)\b|\bnumber of\b|\b(?:death )?toll\b|"
+                     # "what injury count did SANA give?"
+                     r"\b(?:death|injury|casualty|body|kill) (?:count|figure|tally)\b|"
                      r"\bwhat(?:['’]?s| is| was)? the (?:[\w.-]+ ){0,2}(?:bounty|reward|ransom)\b"),
         ("source", r"\bsources?\b|\bwho (?:reported|wrote|published)\b|"
                    r"\b(?:which|what)(?: [\w-]+){0,2} (?:outlet|paper|newspaper|agency|"
@@ -67,7 +69,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:city|town|province|country|"
                   r"place|region|area|district|village|state|base|camp|island|neighbou?rhood|"
-                  r"suburb|port)\b(?!" + _BODY_THEN_PERSON + r")|"
+                  r"suburb|port|valley|county|governorate|street)\b(?!" + _BODY_THEN_PERSON + r")|"
                   r"\b(?:which|what) parts? of\b|"  # "what part of Dahiyeh was hit?"
                   r"\blocation\b"),  # "which village elder" asks for a person
         # "what was the name of the army's op?" asks for a name given, not a person.

@@ -380,6 +380,9 @@ def test_how_many_died_is_no_count_of_the_wounded_nor_of_the_rescued() -> None:
     assert ask("how many crew got rescued", sentence) == "25"
     sunk = "They have sunk two ships and killed at least two crew members."
     assert ask("how many crew got rescued off the tanker", sunk) is None
+    # A figure of the injured before one of which nothing is said.
+    aleppo = "On Sunday 107 people were injured, including children, after gunmen hit three towns."
+    assert ask("what injury count did sana give for the aleppo attack", aleppo) == "107"
     # Only the words after "how many" say what befell those counted.
     assert ask(
         "bus hostage story: how many prisoners would the taliban let go",

@@ -61,6 +61,8 @@ def read(text: str):
         ("which IS outlet claimed the shooting", "source"),
         ("which universal tv journalist died in the blast", "who"),  # a person at an outlet
         ("which state dept spokeswoman confirmed the capture", "who"),
+        ("what injury count did sana give for the aleppo attack", "how_many"),
+        ("which valley near mukalla did the troops take", "where"),
         ("which group killed the police chief", "which_group"),
         ("where did ghani announce his negotiating team", "where"),
         # An opening "what" or "which" decides over a "when" or "where" in a later clause.
