@@ -181,3 +181,6 @@ def test_a_question_about_speaking_names_the_speaking_outside_an_aside() -> None
     assert read("which official said the girls were freed").about_speaking
     # The aside says which story; the question asks who died, not who claimed it.
     assert not read("which sikh candidate died in the blast (the one IS claimed)?").about_speaking
+    # "Islamic State" states nothing; a statement does.
+    assert not read("which diplomat died when the islamic state hit the ministry").about_speaking
+    assert read("whose statement gave the toll").about_speaking
