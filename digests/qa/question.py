@@ -64,12 +64,16 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                      r" (?:true|right|correct|confirmed)\b|\bcontest|\brefute|\breject|"
                      r"\bpush(?:ed)? back\b|\bpushback\b|\bconfirm|\badmit|\baccept|"
                      r"\bown(?:ed)? up\b|\backnowledg|\bcredible\b|\breally\b|\bagree|"
-                     r"\bdisagree|\bproof\b|\bevidence\b|\bverif"),
+                     r"\bdisagree|\bproof\b|\bevidence\b|\bverif|"
+                     # "does the CIA buy the IS claim?"
+                     r"\b(?:buy|buys|bought)\b(?=.*\b(?:claim|story|version|account)\b)"),
         ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
+                 r"^\W*(?:the )?date of\b|"  # "date of the last report on him?"
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:city|town|province|country|"
                   r"place|region|area|district|village|state|base|camp|island|neighbou?rhood|"
-                  r"suburb|port|valley|county|governorate|street)\b(?!" + _BODY_THEN_PERSON + r")|"
+                  r"suburb|port|valley|county|governorate|street|barangay)\b"
+                  r"(?!" + _BODY_THEN_PERSON + r")|"
                   r"\b(?:which|what) parts? of\b|"  # "what part of Dahiyeh was hit?"
                   r"\blocation\b"),  # "which village elder" asks for a person
         # "what was the name of the army's op?" asks for a name given, not a person.
@@ -89,9 +93,13 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         # "who do dhaka police think killed him?"
                         r"\bwho (?:do|does|did) (?:[\w-]+ ){1,3}(?:think|believe|say|suspect|"
                         r"blame)s? (?:was |were |is |are )?(?:behind|responsible|killed|"
-                        r"attacked|bombed|carried|did)\b"),
+                        r"attacked|bombed|carried|did)\b|"
+                        r"\bwho (?:do|does|did) (?:[\w-]+ ){1,4}blame\b"),  # "who did IRGC blame"
         # "what's the name of the spokesman?" asks for a person, as "who is the spokesman?"
         ("who", r"\bwhos?\b|\bwhom\b|\bwhose\b|\bwhat(?:['’]?s| is| was)? (?:the|his|her) name\b|"
+                # "whats the farah governor's name"
+                r"\bwhat(?:['’]?s| is| was)? the (?:[\w-]+ ){0,2}" + _PERSON_NOUNS
+                + r"(?:['’]?s)? name\b|"
                 r"^\W*(?:the )?(?:full )?name of\b|"  # "name of the diplomat killed when ..."
                 r"\b(?:which|what)(?: [\w-]+){0,3} " + _PERSON_NOUNS + r"\b"),
     )

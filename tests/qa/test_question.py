@@ -63,6 +63,12 @@ def read(text: str):
         ("which state dept spokeswoman confirmed the capture", "who"),
         ("what injury count did sana give for the aleppo attack", "how_many"),
         ("which valley near mukalla did the troops take", "where"),
+        ("which barangay in sumisip did abu sayyaf behead the couple", "where"),
+        ("whats the farah governors name", "who"),
+        ("date of the last iraqi report on baghdadi", "when"),
+        ("does the cia buy the IS claim about vegas?", "disputed"),
+        ("did the americans buy his story", "disputed"),
+        ("who did the IRGC spokesman blame for the parade attack", "which_group"),
         ("which group killed the police chief", "which_group"),
         ("where did ghani announce his negotiating team", "where"),
         # An opening "what" or "which" decides over a "when" or "where" in a later clause.
