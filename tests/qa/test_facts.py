@@ -437,6 +437,11 @@ def test_another_name_of_the_person_asked_about_is_no_answer() -> None:
     assert ask("which deputy was killed in march", deputy) == "Abu Ali Anbari"
 
 
+def test_a_military_unit_is_no_person() -> None:
+    assert names_a_person("Cirilito Sobejana", ACTORS, VOCABULARY)
+    assert not names_a_person("the Army's 6th Infantry Division", ACTORS, VOCABULARY)
+
+
 def test_a_listed_city_is_no_person() -> None:
     sentence = "Tel Aviv and Beirut CNN — The leader of Hezbollah, Hassan Nasrallah, was killed."
     assert texts(people(sentence, ACTORS, [])) == ["Hassan Nasrallah"]
