@@ -193,10 +193,10 @@ def _candidates(
     asked_countries = _countries_named(question, actors, vocabulary)
     drafts: list[tuple[Answer, str | None, dict[str, float]]] = []
     for place, passage in enumerate(tried):
-        # A document that never names whom or what the question is about ("Hamza bin
-        # Laden", "the 2008 bombing") answers about someone or something else.
         if passage.coverage < _LEAST_COVERAGE:
             continue
+        # A document that never names whom or what the question is about ("Hamza bin
+        # Laden", "the 2008 bombing") answers about someone or something else.
         if names.missing_from(passage.document_id) or not _names_groups_asked(
             loaded.texts.get(passage.document_id, ""), question
         ):
@@ -711,11 +711,11 @@ def _from_neighbour(
     question: Question, passage: Passage, source: SourceRef, actors: Actors,
     vocabulary: Vocabulary,
 ) -> tuple[Answer, str | None, str]:
-    """The person or group asked for, from the sentence after the passage or the one
-    before it, that fact and that sentence; the answer quotes both sentences. Only
-    people and groups: a neighbour refers to them ("It will be led by ...", "That attack
-    was claimed by ..."), while a figure, place or date in it may be of anything. No
-    answer when neither holds one."""
+    """The person, group or name asked for, from the sentence after the passage or the
+    one before it, that fact and that sentence; the answer quotes both sentences. Only
+    people, groups and names given: a neighbour refers to them ("It will be led by ...",
+    "That attack was claimed by ...", "Their Operation Al Khandaq ..."), while a figure,
+    place or date in it may be of anything. No answer when neither holds one."""
     if question.kind not in {"who", "which_group"} and not facts.asks_name(question):
         return Answer(question.text, question.kind, None, 0.0), None, ""
     for neighbour in passage.neighbours:

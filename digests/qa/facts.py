@@ -622,23 +622,7 @@ def asked_fact(
             found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
         if _COUNTS_PEOPLE.search(question.text):  # "how many ppl": not "600 attacks"
             found = [fact for fact in found if _counts_people(sentence, fact, vocabulary)]
-        # What befell those counted, as the words after "how many" say: "kunduz bus
-        # hostage story: how many prisoners were let go?" asks for no hostages.
-        asked_after = _COUNTED.search(question.text)
-        asked_outcomes = {
-            _OUTCOMES[stem(word)]
-            for word in words_of(question.text[asked_after.end() if asked_after else 0 :])
-            if stem(word) in _OUTCOMES
-        }
-        if asked_outcomes:
-            # A figure of those the asked fate befell, else one of whom nothing is said:
-            # "107 people were injured ... hit three districts" counts the injured.
-            outcomes = [_outcome_of(sentence, fact) for fact in found]
-            wanted = {None, *asked_outcomes} if asked_outcomes.isdisjoint(outcomes) else (
-                asked_outcomes
-            )
-            found = [fact for fact, outcome in zip(found, outcomes, strict=True)
-                     if outcome in wanted]
+        found = _of_asked_outcome(question, sentence, found)
         if _ASKS_STRENGTH.search(question.text):
             found = [fact for fact in found if not _CASUALTY.search(" ".join((
                 *sentence[: fact.start].split()[-_CASUALTY_REACH:],
@@ -852,6 +836,25 @@ def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]
             break
     stems = {stem(word) for word in following[:2]}
     return frozenset(stems.union(*(vocabulary.related(word_stem) for word_stem in stems)))
+
+
+def _of_asked_outcome(question: Question, sentence: str, found: list[Fact]) -> list[Fact]:
+    """The figures counting those whom the fate the question asks about befell ("how many
+    were rescued?": not "killed two crew members"), or, when none does, those of whom
+    nothing is said: "107 people were injured, ... hit three districts" counts the injured.
+    The fate is read after "how many": "bus hostage story: how many prisoners were let
+    go?" asks about no hostages."""
+    asked_after = _COUNTED.search(question.text)
+    asked = {
+        _OUTCOMES[stem(word)]
+        for word in words_of(question.text[asked_after.end() if asked_after else 0 :])
+        if stem(word) in _OUTCOMES
+    }
+    if not asked:
+        return found
+    outcomes = [_outcome_of(sentence, fact) for fact in found]
+    wanted = {None, *asked} if asked.isdisjoint(outcomes) else asked
+    return [fact for fact, outcome in zip(found, outcomes, strict=True) if outcome in wanted]
 
 
 def _outcome_of(sentence: str, fact: Fact) -> str | None:
