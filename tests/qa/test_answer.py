@@ -459,24 +459,28 @@ def test_a_sentence_naming_another_day_or_country_than_the_question_is_marked(
     assert conflicts("where did the saudi forces launch the offensive")[launched] == 1.0
 
 
+def _features_by_fact(
+    store: Store, question: str, extractor: Extractor, vocabulary: Vocabulary
+) -> dict[str | None, dict[str, float]]:
+    """Each candidate's measures, by the fact it gives (as facts compare: lower case)."""
+    candidates = answer_candidates(
+        store, question, vocabulary=vocabulary, actors=extractor.actors
+    )
+    return {candidate.fact: dict(candidate.features) for candidate in candidates}
+
+
 def test_a_country_the_question_names_is_not_the_word_it_asks_about(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
     # "where in kenya was she kidnapped?": a place standing by "Kenya's" is no likelier.
-    brief = tmp_path / "kenya.txt"
-    brief.write_text(
-        "Italian volunteer kidnapped in Kenya\n\nMen armed with rifles seized the Italian"
-        " volunteer from a guesthouse in Chakama, a small town, on Tuesday, police said.\n\n"
+    _with_brief(store, extractor, tmp_path / "kenya.txt", "\n\n".join((
+        "Italian volunteer kidnapped in Kenya",
+        "Men armed with rifles seized the Italian volunteer from a guesthouse in Chakama, a"
+        " small town, on Tuesday, police said.",
         "In 2012 armed men kidnapped four aid workers at Kenya’s Dadaab refugee camp.",
-        encoding="utf-8",
-    )
-    ingest(store, load_sources([str(brief)], max_bytes=100_000), extractor=extractor)
+    )))
     question = "where in kenya was the italian volunteer kidnapped"
-    candidates = answer_candidates(
-        store, question, vocabulary=vocabulary, actors=extractor.actors
-    )
-    by_place = {candidate.fact: candidate.features for candidate in candidates}
-    # (facts as they compare: lower case)
+    by_place = _features_by_fact(store, question, extractor, vocabulary)
     assert set(by_place) == {"chakama", "kenya’s dadaab"}
     assert by_place["chakama"]["focus_near"] and not by_place["kenya’s dadaab"]["focus_near"]
     assert_answer_starts(ask(store, question, extractor, vocabulary), "Chakama")
@@ -493,11 +497,8 @@ def test_who_led_asks_for_the_one_described_as_leading(
         " Mustalim, an Abu Sayyaf member.",
     )))
     question = "who do police say led the gang that beheaded the couple in sumisip"
-    candidates = answer_candidates(
-        store, question, vocabulary=vocabulary, actors=extractor.actors
-    )
-    described = {candidate.fact: candidate.features["role_described"]
-                 for candidate in candidates}
+    by_person = _features_by_fact(store, question, extractor, vocabulary)
+    described = {person: features["role_described"] for person, features in by_person.items()}
     assert described == {"nahim mustalim": 1.0, "superintendent nixon muksan": 0.0}
     assert_answer_starts(ask(store, question, extractor, vocabulary), "Nahim Mustalim")
 
@@ -514,7 +515,7 @@ def test_a_name_given_in_the_next_sentence_and_the_day_a_statement_gave_it(
     called = ask(store, "what did the taliban call their spring offensive", extractor,
                  vocabulary)
     assert_answer_starts(called, "Al Khandaq")
-    # Both sentences are quoted: the one naming the offensive and the one naming it.
+    # Both sentences are quoted: the one about the offensive and the one giving its name.
     assert called.citations[0].sentence.startswith("The Taliban launched")
     announced = ask(store, "when did the taliban announce operation al khandaq", extractor,
                     vocabulary)
