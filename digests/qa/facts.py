@@ -682,6 +682,12 @@ def asked_fact(
         synonyms = set().union(*(vocabulary.related(each) for each in term_stems)) - {
             stem(word) for word in asked
         }
+        # "Who is the security advisor?" may be answered by "advisor Hamdullah Mohib
+        # said"; "who took over?" is not answered by "..., said Matt Bryden".
+        asks_of_speaker = (
+            question.about_speaking or question.role is not None
+            or bool(asked & actors.role_forms)
+        )
         found = [
             fact
             for fact in people(sentence, actors, spans)
@@ -691,6 +697,7 @@ def asked_fact(
             and not set(words_of(fact.text)) & vocabulary.not_person_words
             and not any(fact.text in source or source in fact.text for source in sources)
             and not _alias_of_asked(sentence, fact, asked)
+            and (asks_of_speaker or not _only_speaking(sentence, fact))
         ]
     anchors = _anchor_positions(sentence, matched, vocabulary)
     if not found:
@@ -794,6 +801,20 @@ def is_specific(kind: str, fact: str, actors: Actors) -> bool:
     if kind == "when":
         return bool(_DAY.search(fact) or re.search(_MONTH + r"|\b(?:19|20)\d\d\b", fact))
     return True
+
+
+# "..., said Matt Bryden", "Rasool Shah said", "according to Abu Mohammed": who speaks
+_SPEAKS_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$")
+_SPEAKS_AFTER = re.compile(r"^\s+(?:said|says|told)\b")
+
+
+def _only_speaking(sentence: str, fact: Fact) -> bool:
+    """Whether a person stands in the sentence as the one who says it, not as one it is
+    about: "who took over after Godane?" is not answered by "..., said Matt Bryden"."""
+    return bool(
+        _SPEAKS_BEFORE.search(sentence[: fact.start])
+        or _SPEAKS_AFTER.match(sentence[fact.end :])
+    )
 
 
 def _alias_of_asked(sentence: str, fact: Fact, asked: set[str]) -> bool:

@@ -437,6 +437,15 @@ def test_another_name_of_the_person_asked_about_is_no_answer() -> None:
     assert ask("which deputy was killed in march", deputy) == "Abu Ali Anbari"
 
 
+def test_the_one_saying_it_answers_only_a_question_about_speaking_or_a_role() -> None:
+    sentence = "Godane has no obvious successor, said Matt Bryden, head of Sahan Research."
+    assert ask("who took over after godane", sentence) is None
+    assert ask("who said godane has no obvious successor", sentence) == "Matt Bryden"
+    assert ask("who is the head of sahan research", sentence) == "Matt Bryden"
+    quoted = "Gareth Price said Afghanistan and Pakistan have a common enemy."
+    assert ask("who's the analyst quoted on afghanistan and pakistan", quoted) == "Gareth Price"
+
+
 def test_a_military_unit_is_no_person() -> None:
     assert names_a_person("Cirilito Sobejana", ACTORS, VOCABULARY)
     assert not names_a_person("the Army's 6th Infantry Division", ACTORS, VOCABULARY)

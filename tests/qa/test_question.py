@@ -190,3 +190,4 @@ def test_a_question_about_speaking_names_the_speaking_outside_an_aside() -> None
     # "Islamic State" states nothing; a statement does.
     assert not read("which diplomat died when the islamic state hit the ministry").about_speaking
     assert read("whose statement gave the toll").about_speaking
+    assert read("who's the chatham house guy quoted on the massacre").about_speaking
