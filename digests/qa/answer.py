@@ -184,7 +184,7 @@ def _candidates(
         store, question, vocabulary=vocabulary, actors=actors,
         focus_documents=focus_documents, limit=_PASSAGES_TRIED,
     )
-    roles = _asked_roles(question, actors, vocabulary)
+    roles = facts.asked_roles(question, actors, vocabulary)
     loaded = _load(store, tried)
     names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
     role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)
@@ -544,23 +544,6 @@ def _holds_kin_asked(question: Question, answer: Answer, vocabulary: Vocabulary)
         return True
     wanted = kin.union(*(vocabulary.related(word_stem) for word_stem in kin))
     return bool(wanted & stems_of(words_of(answer.citations[0].sentence)))
-
-
-def _asked_roles(question: Question, actors: Actors, vocabulary: Vocabulary) -> frozenset[str]:
-    """For "who" questions, the stems of the roles asked for and their synonyms: "which
-    TTP spokesman" -> spokesman, spokesperson, spokeswoman."""
-    if question.kind != "who":
-        return frozenset()
-    # A relative is a role too: "who is Malala's father?"
-    # So is what a role holder does: "who led the gang?" asks for its leader.
-    stems = {
-        stem(term) for term in question.terms
-        if term in actors.role_forms or term in vocabulary.kin_words
-        or term in vocabulary.role_verbs
-    }
-    if question.role is not None and question.role in question.terms:
-        stems.add(stem(question.role))  # "which tribal elder?"
-    return frozenset(stems.union(*(vocabulary.related(role) for role in stems)))
 
 
 def _referred_claim(question: Question, thread: ThreadClaims) -> ClaimView | None:

@@ -534,6 +534,24 @@ def _repeats_question(fact: Fact, question: Question, vocabulary: Vocabulary) ->
     return 2 * len(words - set(question.terms)) < len(words) or not words
 
 
+def asked_roles(question: Question, actors: Actors, vocabulary: Vocabulary) -> frozenset[str]:
+    """For "who" questions, the stems of the roles asked for and their synonyms: "which
+    TTP spokesman" -> spokesman, spokesperson, spokeswoman."""
+    if question.kind != "who":
+        return frozenset()
+    # A relative is a role too: "who is Malala's father?"
+    stems = {
+        stem(term) for term in question.terms
+        if term in actors.role_forms or term in vocabulary.kin_words
+    }
+    if question.role is not None and question.role in question.terms:
+        stems.add(stem(question.role))  # "which tribal elder?"
+    # So is what a leader does: "who led the gang?", "who runs it?" ask for its leader.
+    if vocabulary.role_verbs.intersection(question.terms):
+        stems.add(stem("leader"))
+    return frozenset(stems.union(*(vocabulary.related(role) for role in stems)))
+
+
 def asks_name(question: Question) -> bool:
     """Whether a "what" question asks for a name or a word used: "what did the Taliban
     call their offensive?", "what's his alias?"."""
@@ -683,11 +701,9 @@ def asked_fact(
             stem(word) for word in asked
         }
         # "Who is the security advisor?" may be answered by "advisor Hamdullah Mohib
-        # said"; "who took over?" is not answered by "..., said Matt Bryden".
-        asks_of_speaker = (
-            question.about_speaking or question.role is not None
-            or bool(asked & actors.role_forms)
-        )
+        # said"; "who took over?" is not answered by "..., said Matt Bryden", nor "which
+        # gunman?" by "..., Rasool Shah said".
+        roles = asked_roles(question, actors, vocabulary)
         found = [
             fact
             for fact in people(sentence, actors, spans)
@@ -697,7 +713,10 @@ def asked_fact(
             and not set(words_of(fact.text)) & vocabulary.not_person_words
             and not any(fact.text in source or source in fact.text for source in sources)
             and not _alias_of_asked(sentence, fact, asked)
-            and (asks_of_speaker or not _only_speaking(sentence, fact))
+            and (
+                question.about_speaking or not _only_speaking(sentence, fact)
+                or described_as(sentence, fact.text, roles)
+            )
         ]
     anchors = _anchor_positions(sentence, matched, vocabulary)
     if not found:
@@ -803,9 +822,10 @@ def is_specific(kind: str, fact: str, actors: Actors) -> bool:
     return True
 
 
-# "..., said Matt Bryden", "Rasool Shah said", "according to Abu Mohammed": who speaks
+# "..., said Matt Bryden", "according to Abu Mohammed": who speaks
 _SPEAKS_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$")
-_SPEAKS_AFTER = re.compile(r"^\s+(?:said|says|told)\b")
+# "Rasool Shah said", "Rasool Shah, Mingora police chief said", "Mohib, 35, told AFP"
+_SPEAKS_AFTER = re.compile(r"^(?:,[^,.;:]{1,60})?,?\s+(?:said|says|told)\b")
 
 
 def _only_speaking(sentence: str, fact: Fact) -> bool:

@@ -112,7 +112,7 @@ _ABOUT_SPEAKING = re.compile(
     r"\b(?:say|says|said|saying|claim\w*|accus\w*|blam\w*|told|tell|report\w*|warn\w*|"
     r"den(?:y|ies|ied)|condemn\w*|announc\w*|confirm\w*|stated|stating|statements?|gave|"
     r"give|figure|estimate\w*|brief\w*|spoke\w*|spokes\w*|call(?:s|ed)?|describ\w*|dub\w*|term\w*|"
-    r"brand\w*|label\w*|quot\w*)\b",
+    r"brand\w*|label\w*|quot\w*|talk(?:ed|ing)|speak(?:s|ing)?|spoke)\b",
     re.IGNORECASE,
 )
 _ASIDE = re.compile(r"\([^()]*\)")

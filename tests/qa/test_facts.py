@@ -444,6 +444,11 @@ def test_the_one_saying_it_answers_only_a_question_about_speaking_or_a_role() ->
     assert ask("who is the head of sahan research", sentence) == "Matt Bryden"
     quoted = "Gareth Price said Afghanistan and Pakistan have a common enemy."
     assert ask("who's the analyst quoted on afghanistan and pakistan", quoted) == "Gareth Price"
+    # A role asked for is one the speaker must be given: "who runs it?" asks for a head.
+    runs = "We treated them, Zaher Batal, the head of the Doctors Syndicate, said."
+    assert ask("who runs the doctors syndicate", runs) == "Zaher Batal"
+    witness = "A man asked which girl was Malala, Rasool Shah, Mingora police chief said."
+    assert ask("what's the name of the gunman who asked for malala", witness) is None
 
 
 def test_a_military_unit_is_no_person() -> None:

@@ -191,3 +191,5 @@ def test_a_question_about_speaking_names_the_speaking_outside_an_aside() -> None
     assert not read("which diplomat died when the islamic state hit the ministry").about_speaking
     assert read("whose statement gave the toll").about_speaking
     assert read("who's the chatham house guy quoted on the massacre").about_speaking
+    assert read("who's the tribal elder who talked to afp").about_speaking
+    assert not read("who heads the team for the peace talks").about_speaking
