@@ -827,7 +827,10 @@ def _capitalised(text: str) -> str:
 def _speaker(claim: ClaimView) -> str:
     """"Jiand Baloch (a spokesman for the BLA)": the source with what the text says of them."""
     name = source_name(claim)
-    more = [part for part in (claim.claimant_role, claim.claimant_org) if part and part != name]
+    # Not what the name already says: "Israel Defence Forces (IDF)", not "... (IDF)
+    # (Israel Defence Forces)".
+    more = [part for part in (claim.claimant_role, claim.claimant_org)
+            if part and part.casefold() not in name.casefold()]
     return f"{name} ({', '.join(dict.fromkeys(more))})" if more else name
 
 

@@ -520,3 +520,17 @@ def test_a_name_given_in_the_next_sentence_and_the_day_a_statement_gave_it(
     announced = ask(store, "when did the taliban announce operation al khandaq", extractor,
                     vocabulary)
     assert_answer_starts(announced, "on April 25")
+
+
+def test_a_speaker_is_named_once_with_what_the_name_does_not_already_say(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(store, extractor, tmp_path / "ghoul.txt", "\n\n".join((
+        "Al Jazeera journalist killed in Gaza",
+        "In a statement on Thursday, the Israel Defence Forces (IDF) described Ismail"
+        " al-Ghoul as a Hamas operative.",
+    )))
+    answer = ask(store, "who described ismail al-ghoul as a hamas operative", extractor,
+                 vocabulary)
+    assert answer.text is not None
+    assert answer.text.startswith("Israel Defence Forces (IDF): "), answer.text

@@ -459,6 +459,10 @@ def test_a_military_unit_is_no_person() -> None:
 def test_a_listed_city_is_no_person() -> None:
     sentence = "Tel Aviv and Beirut CNN — The leader of Hezbollah, Hassan Nasrallah, was killed."
     assert texts(people(sentence, ACTORS, [])) == ["Hassan Nasrallah"]
+    # Nor a region, nor a people's adjective with a name.
+    region = "The strike sent a signal across the Middle East, said Naim Qassem."
+    assert texts(people(region, ACTORS, [])) == ["Naim Qassem"]
+    assert not names_a_person("the Shiite Amal party", ACTORS, VOCABULARY)
 
 
 def test_roles_and_specific_facts() -> None:
