@@ -255,14 +255,16 @@ _LINK_WORDS = frozenset({
 # A quoted word or short phrase: a name, a title, a word someone used.
 _QUOTED = re.compile(r"[\"“‘]([^\"“”‘’]{2,80}?)[\"”’](?!\w)")
 _QUOTED_WORDS = 6
+# Words by which something is given a name: "codenamed Al-Faisal", "known as Abu Zubeyr".
+_NAMING_WORDS = r"codenamed|code-named|dubbed|nicknamed|titled|known as|alias"
 _NAMED_AS = re.compile(
-    r"(?:\b(?i:codenamed|code-named|dubbed|nicknamed|titled|known as|alias|born)|"
+    r"(?:\b(?i:" + _NAMING_WORDS + r"|born)|"
     r"\bOperation)\s+(" + _PLACE_NAME.replace(r"(?:al-|el-)?", r"(?:al-|el-|of\s|the\s)?") + r")"
 )
 # A naming word just before a quoted word: "codenamed "Al-Faisal"", "branded it “deplorable”".
 _NAMING_BEFORE = re.compile(
-    r"\b(?i:codenamed|code-named|dubbed|nicknamed|titled|known as|alias|called|named|"
-    r"branded|calling|labelled|described as)(?:\s+(?:it|them|him|her|the \w+|a \w+))?"
+    r"\b(?i:" + _NAMING_WORDS + r"|called|named|branded|calling|labelled|described as)"
+    r"(?:\s+(?:it|them|him|her|the \w+|a \w+))?"
     r"\s*[\"“‘]$"
 )
 # "what's his alias?", "the codename of the offensive", "what did UNICEF call it?": a
@@ -700,10 +702,6 @@ def asked_fact(
         synonyms = set().union(*(vocabulary.related(each) for each in term_stems)) - {
             stem(word) for word in asked
         }
-        # "Who is the security advisor?" may be answered by "advisor Hamdullah Mohib
-        # said"; "who took over?" is not answered by "..., said Matt Bryden", nor "which
-        # gunman?" by "..., Rasool Shah said".
-        roles = asked_roles(question, actors, vocabulary)
         found = [
             fact
             for fact in people(sentence, actors, spans)
@@ -713,10 +711,7 @@ def asked_fact(
             and not set(words_of(fact.text)) & vocabulary.not_person_words
             and not any(fact.text in source or source in fact.text for source in sources)
             and not _alias_of_asked(sentence, fact, asked)
-            and (
-                question.about_speaking or not _only_speaking(sentence, fact)
-                or described_as(sentence, fact.text, roles)
-            )
+            and not _only_speaking_unasked(question, sentence, fact, actors, vocabulary)
         ]
     anchors = _anchor_positions(sentence, matched, vocabulary)
     if not found:
@@ -828,12 +823,22 @@ _SPEAKS_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$")
 _SPEAKS_AFTER = re.compile(r"^(?:,[^,.;:]{1,60})?,?\s+(?:said|says|told)\b")
 
 
-def _only_speaking(sentence: str, fact: Fact) -> bool:
-    """Whether a person stands in the sentence as the one who says it, not as one it is
-    about: "who took over after Godane?" is not answered by "..., said Matt Bryden"."""
-    return bool(
+def _only_speaking_unasked(
+    question: Question, sentence: str, fact: Fact, actors: Actors, vocabulary: Vocabulary
+) -> bool:
+    """Whether a person stands in the sentence only as the one who says it, and the
+    question asks neither who said it nor for a role the text gives them: "who took over
+    after Godane?" is not answered by "..., said Matt Bryden", nor "which gunman?" by
+    "..., Rasool Shah said"; "who is the security advisor?" is by "advisor Hamdullah
+    Mohib said"."""
+    speaking = bool(
         _SPEAKS_BEFORE.search(sentence[: fact.start])
         or _SPEAKS_AFTER.match(sentence[fact.end :])
+    )
+    # The roles are read only for a speaker: this runs for every sentence tried.
+    return (
+        speaking and not question.about_speaking
+        and not described_as(sentence, fact.text, asked_roles(question, actors, vocabulary))
     )
 
 
