@@ -38,7 +38,7 @@ from scipy.optimize import minimize
 
 from digests.extract.pipeline import load_extractor
 from digests.qa.answer import answer_candidates
-from digests.qa.choice import ASKED_KINDS, FEATURES, AnswerWeights, probabilities
+from digests.qa.choice import ASKED_KINDS, FEATURES, AnswerWeights, best_index, probabilities
 from digests.qa.vocabulary import load_words
 
 # L2 penalty on the weights: a few hundred questions, a dozen measures.
@@ -52,6 +52,7 @@ class Example:
     features: list[list[float]]  # one row a candidate, in FEATURES order
     right: tuple[int, ...]  # the right candidates' indexes; none: answering nothing is right
     kind: str  # the kind of question, as sitrep reads it ("who")
+    facts: tuple[str | None, ...] = ()  # each candidate's fact (`Candidate.fact`)
 
 
 def main() -> None:
@@ -126,6 +127,7 @@ def _examples(options: argparse.Namespace) -> list[Example]:
                               for c in candidates],
                     right=right,
                     kind=candidates[0].answer.kind if candidates else "",
+                    facts=tuple(candidate.fact for candidate in candidates),
                 ))
     return examples
 
@@ -196,8 +198,8 @@ def _threshold(examples: list[Example], weights: AnswerWeights, penalty: float) 
     for example in examples:
         chances = _chances(example, weights)
         if chances:
-            best = max(range(len(chances)), key=chances.__getitem__)
-            picks.append((chances[best], example, best))
+            best, chance = best_index(chances, example.facts)
+            picks.append((chance, example, best))
     best_gain, best_level = -math.inf, 0.0
     for level in sorted({0.0, *(chance for chance, _, _ in picks)}):
         answered = [(example, best) for chance, example, best in picks if chance >= level]
@@ -215,8 +217,8 @@ def _report(examples: list[Example], weights: AnswerWeights) -> str:
         chances = _chances(example, weights)
         if not chances:
             continue
-        best = max(range(len(chances)), key=chances.__getitem__)
-        if chances[best] < weights.least_confidence(example.kind):
+        best, chance = best_index(chances, example.facts)
+        if chance < weights.least_confidence(example.kind):
             continue
         right += best in example.right
         answered_unanswerable += not example.answerable

@@ -679,6 +679,9 @@ def _from_passage(
     elif kind == "who" and spoken_by is not None and (fact is None or speaking):
         text = f"{_speaker(spoken_by)}: {clause}"
         fact = spoken_by.claimant  # "who said ...?": the source is the fact asked for
+    elif kind == "when" and fact is not None:
+        dated = facts.with_dateline(fact, loaded.texts[passage.document_id])
+        text = f"{dated}. {_capitalised(clause)}"
     elif fact is not None:
         text = f"{fact}. {_capitalised(clause)}"
     else:

@@ -116,19 +116,41 @@ def probabilities(
     return [exponent / total for exponent in exponents]
 
 
+def pooled(chances: Sequence[float], facts: Sequence[str | None]) -> list[float]:
+    """Each candidate's probability that its fact is the answer: the sum over the
+    candidates giving the same fact. Three sentences naming the same leader are three
+    ways of being right, not three rivals; a candidate with no fact stands alone."""
+    by_fact: dict[str, float] = {}
+    for chance, fact in zip(chances, facts, strict=True):
+        if fact is not None:
+            by_fact[fact] = by_fact.get(fact, 0.0) + chance
+    return [
+        chance if fact is None else by_fact[fact]
+        for chance, fact in zip(chances, facts, strict=True)
+    ]
+
+
+def best_index(chances: Sequence[float], facts: Sequence[str | None]) -> tuple[int, float]:
+    """The candidate to answer with and its fact's probability: the likeliest fact, said
+    by its likeliest candidate."""
+    together = pooled(chances, facts)
+    best = max(range(len(chances)), key=lambda index: (together[index], chances[index]))
+    return best, together[best]
+
+
 def choose(candidates: Sequence[Candidate], weights: AnswerWeights) -> Answer | None:
-    """The likeliest candidate's answer, with its probability as its confidence; None
-    when no candidate is likely enough."""
+    """The answer of the likeliest fact's likeliest candidate, with the fact's probability
+    as its confidence; None when no fact is likely enough."""
     if not candidates:
         return None
     chances = probabilities([candidate.features for candidate in candidates], weights)
-    best = max(range(len(candidates)), key=chances.__getitem__)
-    if chances[best] < weights.least_confidence(candidates[best].answer.kind):
+    best, chance = best_index(chances, [candidate.fact for candidate in candidates])
+    if chance < weights.least_confidence(candidates[best].answer.kind):
         return None
     chosen = candidates[best]
     return dataclasses.replace(
         chosen.answer,
-        confidence=chances[best],
+        confidence=chance,
         citations=chosen.answer.citations + _corroborating(chosen, candidates),
     )
 

@@ -47,6 +47,14 @@ _DATE = re.compile(
     r"|yesterday|today|(?:last|this|next) (?:week|month|year|weekend)"
     r"|(?:earlier|later) this (?:week|month|year))(?!\w)"
 )
+# A wire story's dateline: "KABUL, Jan 28 — ...", "PORT-AU-PRINCE, Feb 23 — ...".
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40},\s+(" + _MONTH + r"\s+\d{1,2})\b")
+# A day the story names from the day it was written ("today", "on Sunday night").
+_RELATIVE_DAY = re.compile(
+    r"^(?:(?:on|last|this|early|late)\s+)?(?:today|tonight|yesterday|" + _WEEKDAY + r")"
+    r"(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
 # Years, dates and times are not figures of people or things.
 # Nor are distances and clock times ("400 metres", "10:30").
 _NOT_A_FIGURE_AFTER = re.compile(
@@ -289,6 +297,15 @@ _FACT_KINDS = frozenset(
     {"how_many", "how_far", "how_old", "where", "when", "which_group", "who", "disputed",
      "source"}
 )
+
+
+def with_dateline(day: str, document_text: str) -> str:
+    """`day` with the story's dateline when the story names it from the day it was
+    written: "today" means nothing to someone reading the answer weeks later."""
+    dateline = _DATELINE.match(document_text)
+    if dateline is None or not _RELATIVE_DAY.match(day):
+        return day
+    return f"{day} (the story is datelined {dateline.group(1)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -705,7 +722,9 @@ def asked_fact(
         found = [
             fact
             for fact in people(sentence, actors, spans)
-            if not set(words_of(fact.text)) <= asked
+            # "Mullah Fazlullah" answers no "what's Fazlullah's son called?": past its
+            # titles, the name holds nothing the question does not.
+            if not set(words_of(fact.text)) - vocabulary.title_words <= asked
             and not {stem(word) for word in words_of(fact.text)} & synonyms
             and (kin or not _first_and_last_names(fact.text, actors) & asked)
             and not set(words_of(fact.text)) & vocabulary.not_person_words

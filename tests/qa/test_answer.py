@@ -21,8 +21,8 @@ from digests.store.engine import Store
 TURBAT = "\n\n".join(
     (
         "Gunmen kill 14 police officers in Turbat attack",
-        "QUETTA - Gunmen stormed a police station in Turbat district on Monday night, killing"
-        " 14 officers and wounding nine others, a provincial official said.",
+        "QUETTA, March 4 — Gunmen stormed a police station in Turbat district on Monday"
+        " night, killing 14 officers and wounding nine others, a provincial official said.",
         "Baloch Liberation Army spokesman Jeeyand Baloch said in a statement that the group"
         " carried out the raid in revenge for the arrest of its members.",
         "Pakistan's interior ministry accused India of funding the attackers. India's foreign"
@@ -73,7 +73,8 @@ def assert_answer_starts(answer: Answer, expected: str) -> None:
     [
         ("how many officers were killed in turbat?", "14", "Turbat"),
         ("where did the police station attack happen", "Turbat district", "Turbat"),
-        ("when was the turbat police station hit?", "Monday", "Turbat"),
+        ("when was the turbat police station hit?",
+         "Monday night (the story is datelined March 4)", "Turbat"),
         ("which group carried out the turbat raid?", "Baloch Liberation Army", "Turbat"),
         ("who accused india of funding the turbat attackers?", "interior ministry", "Turbat"),
         ("how many TTP fighters are there according to the UN?", "6,000", "Pakistan"),
@@ -241,6 +242,8 @@ def kidnap_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
         ("how far is chakama from malindi?", "80 km"),
         # The one the text calls a spokesman, not the first name near "police".
         ("who is the police spokesman in kenya?", "Charles Owino"),
+        # "spox" is how a chat writes "spokesman".
+        ("who's the kenya police spox?", "Charles Owino"),
         # Of two sentences holding the question's words, the one whose place stands by
         # them: not the charity's office a dozen words off.
         ("where was the nurse shot?", "Garsen"),

@@ -66,6 +66,26 @@ def test_other_documents_giving_the_same_fact_are_cited_after_the_chosen_one() -
     assert chosen is not None and [c.document_id for c in chosen.citations] == [1]
 
 
+def test_sentences_giving_the_same_fact_add_up_to_its_probability() -> None:
+    # Each "Akhunzada" sentence alone is below 0.4 and behind "Mansour"'s, but together
+    # they make the likeliest fact; its likeliest sentence answers, with the sum.
+    candidates = [
+        _cited("Mansour. Mansour was killed.", 1, "mansour", fact=1.0, support=0.5),
+        _cited("Akhunzada. Akhunzada rejected the offer.", 2, "akhunzada", fact=1.0),
+        _cited("Akhunzada. Akhunzada leads the Taliban.", 2, "akhunzada", fact=0.9),
+        _cited("Akhunzada. The offer was turned down.", 3, "akhunzada", fact=0.8),
+    ]
+    chances = probabilities([candidate.features for candidate in candidates], WEIGHTS)
+    assert max(chances[1:]) < chances[0] < 0.4
+    answer = choose(candidates, WEIGHTS)
+    assert answer is not None and answer.text == "Akhunzada. Akhunzada rejected the offer."
+    assert answer.confidence == pytest.approx(sum(chances[1:]))
+    assert [citation.document_id for citation in answer.citations] == [2, 3]
+    # Candidates without a fact are not added together.
+    factless = [dataclasses.replace(candidate, fact=None) for candidate in candidates]
+    assert choose(factless, WEIGHTS) is None
+
+
 def test_no_candidate_likely_enough_means_no_answer() -> None:
     # Two equal candidates and answering nothing: a third each, below 0.4.
     candidates = [_candidate("Nairobi.", fact=0.5), _candidate("Garsen.", fact=0.5)]

@@ -20,6 +20,7 @@ from digests.qa.facts import (
     support,
     times,
     unlisted_groups,
+    with_dateline,
 )
 from digests.qa.question import read_question
 from digests.qa.vocabulary import load_vocabulary, stem
@@ -349,6 +350,9 @@ def test_a_person_the_question_names_is_not_the_answer_unless_a_relative_is_aske
     )
     sentence = "Al-Qaeda is grooming Hamza bin Laden as a new leader."
     assert ask("which bin laden son is al qaeda grooming", sentence) == "Hamza bin Laden"
+    # Past his title, the father's name is all the question's: he is no son of his own.
+    sentence = "A strike killed a son of Mullah Fazlullah, the Pakistani Taliban leader."
+    assert ask("whats the name of fazlullah's son", sentence) is None
     # "Election Commission" names a body, not a person.
     sentence = "The Election Commission considers whether his group can field candidates."
     assert ask("who considers the candidates", sentence) is None
@@ -361,6 +365,19 @@ def test_a_date_the_question_names_is_no_answer_and_what_day_wants_a_day() -> No
                "Gunmen hit the consulate last month, on Friday (Nov 23).") == (
         "on Friday (Nov 23)"
     )
+
+
+def test_a_day_named_from_when_the_story_was_written_comes_with_its_dateline() -> None:
+    story = "DUBAI, Sept 22 — Gunmen fired on a military parade in Iran today."
+    assert with_dateline("today", story) == "today (the story is datelined Sept 22)"
+    assert with_dateline("on Sunday night", "MOGADISHU, April 1 — Insurgents ...") == (
+        "on Sunday night (the story is datelined April 1)"
+    )
+    # A day that stands by itself, or a story without a dated dateline, stays as written.
+    assert with_dateline("on Friday (Nov 23)", story) == "on Friday (Nov 23)"
+    assert with_dateline("in January", story) == "in January"
+    assert with_dateline("today", "QUETTA, PAKISTAN (REUTERS) - One of ...") == "today"
+    assert with_dateline("today", "Gunmen fired on a parade, Sept 22 reports said.") == "today"
 
 
 def test_a_denial_of_the_word_asked_about_disputes_it() -> None:
