@@ -826,13 +826,24 @@ def support(
     return held
 
 
+# A count that gives no figure: "dozens" answers no "what was the exact toll?".
+_ROUGH_COUNT = re.compile(
+    r"(?:(?:about|around|some|at least|more than|over|up to|nearly|almost)\s+)?"
+    r"(?:dozens|scores|hundreds|thousands)",
+    re.IGNORECASE,
+)
+
+
 def is_specific(kind: str, fact: str, actors: Actors) -> bool:
-    """Whether a place or date says exactly where or when: a town more than a country
-    ("where in Syria?" - Idlib), a day or year more than "next month"."""
+    """Whether a figure, place or date says exactly how many, where or when: a town more
+    than a country ("where in Syria?" - Idlib), a day or year more than "next month", a
+    figure more than "dozens"."""
     if kind == "where":
         return fact not in actors.countries
     if kind == "when":
         return bool(_DAY.search(fact) or re.search(_MONTH + r"|\b(?:19|20)\d\d\b", fact))
+    if kind == "how_many":
+        return not _ROUGH_COUNT.fullmatch(fact)
     return True
 
 

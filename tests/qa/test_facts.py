@@ -494,6 +494,10 @@ def test_roles_and_specific_facts() -> None:
     assert is_specific("where", "Idlib", ACTORS) and not is_specific("where", "Syria", ACTORS)
     assert is_specific("when", "July 25", ACTORS)
     assert not is_specific("when", "next month", ACTORS)
+    assert is_specific("how_many", "at least 31", ACTORS)
+    assert is_specific("how_many", "Twenty-one", ACTORS)
+    assert not is_specific("how_many", "dozens", ACTORS)
+    assert not is_specific("how_many", "hundreds", ACTORS)
 
 
 def test_when_in_a_year_the_question_names_wants_no_other_year() -> None:
