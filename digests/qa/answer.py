@@ -536,11 +536,17 @@ def _described_by_body(sentence: str, person: str, actors: Actors) -> bool:
     )
 
 
+# Kinds of question asking who someone is or something of them ("how old is he?").
+_ASKS_OF_A_PERSON = frozenset({"who", "what", "how_old"})
+
+
 def _holds_kin_asked(question: Question, answer: Answer, vocabulary: Vocabulary) -> bool:
     """Whether the sentences an answer quotes speak of the relative the question asks
-    about ("father", "son"), when it asks about one."""
+    about ("father", "son"), when it asks about one. Only who the relative is or what
+    of them: "when were Roy and his wife attacked?" is answered by "attacked her on
+    Feb. 26"."""
     kin = {stem(word) for word in question.terms if word in vocabulary.kin_words}
-    if not kin or not answer.citations:
+    if not kin or not answer.citations or question.kind not in _ASKS_OF_A_PERSON:
         return True
     wanted = kin.union(*(vocabulary.related(word_stem) for word_stem in kin))
     return bool(wanted & stems_of(words_of(answer.citations[0].sentence)))
