@@ -112,7 +112,10 @@ _ABOUT_SPEAKING = re.compile(
     r"\b(?:say|says|said|saying|claim\w*|accus\w*|blam\w*|told|tell|report\w*|warn\w*|"
     r"den(?:y|ies|ied)|condemn\w*|announc\w*|confirm\w*|stated|stating|statements?|gave|"
     r"give|figure|estimate\w*|brief\w*|spoke\w*|spokes\w*|call(?:s|ed)?|describ\w*|dub\w*|term\w*|"
-    r"brand\w*|label\w*|quot\w*|talk(?:ed|ing)|speak(?:s|ing)?|spoke)\b",
+    r"brand\w*|label\w*|quot\w*|talk(?:ed|ing)|speak(?:s|ing)?|spoke|"
+    # holding a view aloud: "which analyst reckons ...?", "who questioned it?"
+    r"reckon\w*|believes|thinks|argu\w*|insist\w*|suggest\w*|predict\w*|doubt\w*|"
+    r"question(?:ed|s|ing))\b",
     re.IGNORECASE,
 )
 _ASIDE = re.compile(r"\([^()]*\)")

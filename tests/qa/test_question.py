@@ -193,3 +193,7 @@ def test_a_question_about_speaking_names_the_speaking_outside_an_aside() -> None
     assert read("who's the chatham house guy quoted on the massacre").about_speaking
     assert read("who's the tribal elder who talked to afp").about_speaking
     assert not read("who heads the team for the peace talks").about_speaking
+    # Holding a view aloud is speaking; being believed to have done something is not.
+    assert read("which analyst reckons al shabab has no clear successor").about_speaking
+    assert read("which official questioned whether the girls were abducted").about_speaking
+    assert not read("who is believed to have planted the bomb").about_speaking
