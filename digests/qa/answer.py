@@ -13,7 +13,7 @@ answer is None and the closest claims are offered instead: sitrep never guesses.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,7 +185,7 @@ def _candidates(
         focus_documents=focus_documents, limit=_PASSAGES_TRIED,
     )
     roles = facts.asked_roles(question, actors, vocabulary)
-    loaded = _load(store, tried)
+    loaded = _load(store, tried, question, actors)
     names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
     role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)
     best_score = tried[0].score if tried else 0.0
@@ -605,9 +605,13 @@ class _Loaded:
     claims: dict[int, ClaimView]
     sources: dict[int, SourceRef]
     texts: dict[int, str]
+    # Each document's people by surname (`facts.people_by_surname`), read for "who".
+    surnames: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
-def _load(store: Store, passages: Sequence[Passage]) -> _Loaded:
+def _load(
+    store: Store, passages: Sequence[Passage], question: Question, actors: Actors
+) -> _Loaded:
     """One session for all the passages tried, not one each: answers stay fast."""
     claim_ids = [claim_id for passage in passages for claim_id in passage.claim_ids]
     document_ids = {passage.document_id for passage in passages}
@@ -619,7 +623,12 @@ def _load(store: Store, passages: Sequence[Passage]) -> _Loaded:
             ).where(Document.id.in_(document_ids))
         ).all()
     sources = {row.id: SourceRef(row.id, row.title, row.outlet, row.url) for row in rows}
-    return _Loaded(claims=claims, sources=sources, texts={row.id: row.text for row in rows})
+    texts = {row.id: row.text for row in rows}
+    surnames = (
+        {document: facts.people_by_surname(text, actors) for document, text in texts.items()}
+        if question.kind == "who" else {}
+    )
+    return _Loaded(claims=claims, sources=sources, texts=texts, surnames=surnames)
 
 
 def _from_passage(
@@ -645,6 +654,7 @@ def _from_passage(
         actors=actors,
         vocabulary=vocabulary,
         sources=() if speaking else _other_sources(claims, passage, roles, vocabulary),
+        surnames=loaded.surnames.get(passage.document_id),
     )
     kind = question.kind
     needs_fact = kind in _FACT_KINDS or kind == "which_group"
@@ -668,11 +678,17 @@ def _from_passage(
     # captured?" with who reported the capture: the sentence next to it may hold the
     # fact ("A team was named. It will be led by ..."), else the next passage is tried.
     if fact is None and (needs_fact or (kind == "who" and (spoken_by is None or not speaking))):
-        return _from_neighbour(question, passage, source, actors, vocabulary)
+        return _from_neighbour(
+            question, passage, source, actors, vocabulary,
+            loaded.surnames.get(passage.document_id),
+        )
     if fact is None and facts.asks_name(question):
         # "The Taliban launched their spring offensive. Their Operation Al Khandaq ...":
         # the name may stand in the next sentence; else the sentence itself answers.
-        named = _from_neighbour(question, passage, source, actors, vocabulary)
+        named = _from_neighbour(
+            question, passage, source, actors, vocabulary,
+            loaded.surnames.get(passage.document_id),
+        )
         if named[0].text is not None:
             return named
     clause = _clause(passage, fact, claim)
@@ -701,7 +717,7 @@ def _from_passage(
 
 def _from_neighbour(
     question: Question, passage: Passage, source: SourceRef, actors: Actors,
-    vocabulary: Vocabulary,
+    vocabulary: Vocabulary, surnames: Mapping[str, str] | None = None,
 ) -> tuple[Answer, str | None, str]:
     """The person, group or name asked for, from the sentence after the passage or the
     one before it, that fact and that sentence; the answer quotes both sentences. Only
@@ -721,6 +737,7 @@ def _from_neighbour(
             actors=actors,
             vocabulary=vocabulary,
             anchored=False,
+            surnames=surnames,
         )
         if fact is None:
             continue

@@ -7,7 +7,7 @@ one nearest the words the question asked about.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from digests.extract.actors import Actors
@@ -533,6 +533,40 @@ def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
     return found
 
 
+_POSSESSIVE = re.compile(r"\w['’]s\b")
+_CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z][^\W\d_]+(?![\w-])")
+
+
+def people_by_surname(text: str, actors: Actors) -> dict[str, str]:
+    """The people a document names in full, by surname: "Gaidam" -> "Ibrahim Gaidam".
+    A story names someone in full once, then by surname ("Gaidam appeared to question
+    ..."). A surname two of its people share names neither."""
+    named: dict[str, set[str]] = {}
+    for fact in people(text, actors, []):
+        if not _POSSESSIVE.search(fact.text):  # "Taliban’s Emirate" is no one
+            named.setdefault(fact.text.split()[-1], set()).add(fact.text)
+    return {surname: full.pop() for surname, full in named.items() if len(full) == 1}
+
+
+def _by_surname(
+    sentence: str, surnames: Mapping[str, str], named: Sequence[Fact], actors: Actors,
+    group_spans: Sequence[tuple[int, int]],
+) -> list[Fact]:
+    """The people `sentence` names by surname alone, with their full names; not a word
+    of a group's or place's name ("Baloch" of the Baloch Liberation Army)."""
+    taken = [
+        *((fact.start, fact.end) for fact in named),
+        *((mention.start, mention.end) for mention in actors.find(sentence)),
+        *group_spans,
+    ]
+    return [
+        Fact(surnames[match.group()], match.start(), match.end())
+        for match in _CAPITALISED_WORD.finditer(sentence)
+        if match.group() in surnames
+        and not any(start <= match.start() < end for start, end in taken)
+    ]
+
+
 def names_a_person(
     text: str, actors: Actors, vocabulary: Vocabulary, groups: Sequence[str] = ()
 ) -> bool:
@@ -589,12 +623,14 @@ def asked_fact(
     span_groups: tuple[str, ...] = (),
     sources: tuple[str, ...] = (),
     anchored: bool = True,
+    surnames: Mapping[str, str] | None = None,
 ) -> str | None:
     """The figure, place, date, group or person `question` asks for, as `sentence` gives
     it near the question's words (`matched` stems); None when it gives none. A person
-    who is only the sentence's source (`sources`) is not the one asked about. Not
-    `anchored` (a sentence next to the one holding the question's words), the first
-    fact counts: "It will be led by Abdul Salam Rahimi"."""
+    who is only the sentence's source (`sources`) is not the one asked about; one named
+    by surname alone is given by the full name of `surnames` (`people_by_surname` of
+    the document). Not `anchored` (a sentence next to the one holding the question's
+    words), the first fact counts: "It will be led by Abdul Salam Rahimi"."""
     kind = question.kind
     if kind not in _FACT_KINDS and not asks_name(question):
         return None
@@ -719,9 +755,14 @@ def asked_fact(
         synonyms = set().union(*(vocabulary.related(each) for each in term_stems)) - {
             stem(word) for word in asked
         }
+        named = people(sentence, actors, spans)
+        named = sorted(
+            [*named, *_by_surname(sentence, surnames or {}, named, actors, spans)],
+            key=lambda fact: fact.start,
+        )
         found = [
             fact
-            for fact in people(sentence, actors, spans)
+            for fact in named
             # "Mullah Fazlullah" answers no "what's Fazlullah's son called?": past its
             # titles, the name holds nothing the question does not.
             if not set(words_of(fact.text)) - vocabulary.title_words <= asked

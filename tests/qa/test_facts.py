@@ -16,6 +16,7 @@ from digests.qa.facts import (
     names_given,
     outlets,
     people,
+    people_by_surname,
     places,
     support,
     times,
@@ -151,7 +152,7 @@ def test_a_name_never_starts_with_a_preposition_or_month() -> None:
     assert texts(people(sentence, ACTORS, [])) == ["Awtar Singh Khalsa", "Ashraf Ghani"]
 
 
-def ask(question: str, sentence: str) -> str | None:
+def ask(question: str, sentence: str, surnames: dict[str, str] | None = None) -> str | None:
     """The fact `sentence` gives for `question`, its words matched as evidence matches."""
     read = read_question(question, [], VOCABULARY)
     stems = {stem(word) for word in read.terms}
@@ -162,7 +163,7 @@ def ask(question: str, sentence: str) -> str | None:
     )
     return asked_fact(
         read, sentence, matched=matched, groups=(), group_spans=(), actors=ACTORS,
-        vocabulary=VOCABULARY,
+        vocabulary=VOCABULARY, surnames=surnames,
     )
 
 
@@ -356,6 +357,26 @@ def test_a_person_the_question_names_is_not_the_answer_unless_a_relative_is_aske
     # "Election Commission" names a body, not a person.
     sentence = "The Election Commission considers whether his group can field candidates."
     assert ask("who considers the candidates", sentence) is None
+
+
+def test_someone_named_by_surname_is_given_by_the_full_name_the_story_gave_first() -> None:
+    story = (
+        "Abdullahi Bego, spokesman for Yobe state governor Ibrahim Gaidam, said the girls"
+        " had been rescued. But on a visit to Dapchi, Gaidam appeared to question whether"
+        " there had been any abduction. The Baloch Liberation Army's Jiand Baloch spoke."
+        " Osama bin Laden and Hamza bin Laden were named. The Taliban’s Emirate said no."
+    )
+    surnames = people_by_surname(story, ACTORS)
+    assert surnames["Gaidam"] == "Ibrahim Gaidam" and surnames["Bego"] == "Abdullahi Bego"
+    assert "Laden" not in surnames  # two people share it
+    assert "Emirate" not in surnames  # "the Taliban's Emirate" is no one
+    sentence = "On a visit to Dapchi, Gaidam appeared to question whether there was any abduction."
+    assert ask("which official questioned the abduction", sentence, surnames) == "Ibrahim Gaidam"
+    assert ask("which official questioned the abduction", sentence) is None
+    # A group's or place's word is no surname, whoever bears it.
+    assert surnames["Baloch"] == "Jiand Baloch"
+    assert ask("who attacked the consulate", "The Baloch Liberation Army attacked the consulate.",
+               surnames) is None
 
 
 def test_a_date_the_question_names_is_no_answer_and_what_day_wants_a_day() -> None:
