@@ -206,6 +206,13 @@ _OUTCOMES = {
     }.items()
     for word in words.split()
 }
+# Verbs saying what befell someone ("which journalist died?"); not the nouns, which
+# may name only the topic ("the press secretary on Godane's death").
+_BEFELL = frozenset({
+    "die", "died", "dies", "kill", "killed", "slain", "wounded", "injured", "hurt",
+    "arrested", "captured", "detained", "kidnapped", "abducted", "seized", "rescued",
+    "freed", "released", "evacuated",
+})
 _OUTCOME_REACH = 4  # words between a figure and what befell those it counts
 _CLAUSE_BREAK = re.compile(r"[;:,()—–]")
 # Plural words any count may be of: "six people", "ten others", "12 members of".
@@ -891,7 +898,10 @@ def is_specific(kind: str, fact: str, actors: Actors) -> bool:
 # "..., said Matt Bryden", "according to Abu Mohammed": who speaks
 _SPEAKS_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$")
 # "Rasool Shah said", "Rasool Shah, Mingora police chief said", "Mohib, 35, told AFP"
-_SPEAKS_AFTER = re.compile(r"^(?:,[^,.;:]{1,60})?,?\s+(?:said|says|told)\b")
+# "Abdiasis Ibrahim who works for Universal TV, told Reuters"
+_SPEAKS_AFTER = re.compile(
+    r"^(?:,[^,.;:]{1,60}|,?\s+who\s[^,.;:]{1,60})?,?\s+(?:said|says|told)\b"
+)
 
 
 def _only_speaking_unasked(
@@ -906,10 +916,12 @@ def _only_speaking_unasked(
         _SPEAKS_BEFORE.search(sentence[: fact.start])
         or _SPEAKS_AFTER.match(sentence[fact.end :])
     )
-    # The roles are read only for a speaker: this runs for every sentence tried.
-    return (
-        speaking and not question.about_speaking
-        and not described_as(sentence, fact.text, asked_roles(question, actors, vocabulary))
+    # The roles are read only for a speaker: this runs for every sentence tried. One
+    # who says it is not whom a fate befell: "which journalist died?" is not answered
+    # by "..., journalist Abdiasis Ibrahim told Reuters".
+    return speaking and not question.about_speaking and (
+        bool(_BEFELL.intersection(question.terms))
+        or not described_as(sentence, fact.text, asked_roles(question, actors, vocabulary))
     )
 
 

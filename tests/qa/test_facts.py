@@ -487,6 +487,16 @@ def test_the_one_saying_it_answers_only_a_question_about_speaking_or_a_role() ->
     assert ask("who runs the doctors syndicate", runs) == "Zaher Batal"
     witness = "A man asked which girl was Malala, Rasool Shah, Mingora police chief said."
     assert ask("what's the name of the gunman who asked for malala", witness) is None
+    # A journalist who says it is no journalist who died, though the text calls him one.
+    mourning = ('"May Allah rest their souls," journalist Abdiasis Ibrahim who works for'
+                " Universal TV, told Reuters.")
+    assert ask("which universal tv journalist died in the blast", mourning) is None
+    assert ask("which universal tv journalist told reuters", mourning) == "Abdiasis Ibrahim"
+    # A death that is only the topic befell no speaker.
+    briefing = "Godane's death is a major loss, said Pentagon press secretary John Kirby."
+    assert ask("who was the pentagon press secretary on godane's death", briefing) == (
+        "John Kirby"
+    )
 
 
 def test_a_military_unit_is_no_person() -> None:
