@@ -761,9 +761,15 @@ def _in_context(passage: Passage) -> str:
     return f"{before[0].sentence} {passage.sentence}" if before else passage.sentence
 
 
+_SHORT_FORM = re.compile(r"\s*[()]\s*")
+
+
 def _named_in(name: str, question: Question) -> bool:
-    words = set(words_of(name))
-    return bool(words) and words <= set(words_of(question.text))
+    """Whether the question names `name`, or either of its forms "Israel Defence Forces
+    (IDF)" gives: "the IDF claim" names the IDF."""
+    asked = set(words_of(question.text))
+    forms = [name, *_SHORT_FORM.split(name)]
+    return any(words and words <= asked for words in (set(words_of(form)) for form in forms))
 
 
 def _other_sources(

@@ -110,7 +110,8 @@ _OPENS_WITH_WHAT = re.compile(r"^\W*(?:what(?:['’]?s)?|which)\b", re.IGNORECAS
 # "who said / claimed / accused ...": the source of a claim answers, not a person it names.
 _ABOUT_SPEAKING = re.compile(
     r"\b(?:say|says|said|saying|claim\w*|accus\w*|blam\w*|told|tell|report\w*|warn\w*|"
-    r"den(?:y|ies|ied)|condemn\w*|announc\w*|confirm\w*|stated|stating|statements?|gave|"
+    r"den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|push(?:ed|es|ing)? back|"
+    r"condemn\w*|announc\w*|confirm\w*|stated|stating|statements?|gave|"
     r"give|figure|estimate\w*|brief\w*|spoke\w*|spokes\w*|call(?:s|ed)?|describ\w*|dub\w*|term\w*|"
     r"brand\w*|label\w*|quot\w*|talk(?:ed|ing)|speak(?:s|ing)?|spoke|"
     # holding a view aloud: "which analyst reckons ...?", "who questioned it?"

@@ -327,6 +327,25 @@ def test_the_spokesman_of_a_group_is_not_a_spokesman_of_someone_else(
     assert_answer_starts(answer, "Pat Ryder")
 
 
+def test_a_source_the_question_names_by_its_short_form_is_not_the_one_asked_for(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    # "who rejects the IDF claim?" asks for whoever disputes the IDF, not the IDF.
+    _with_brief(store, extractor, tmp_path / "ghoul.txt", "\n\n".join((
+        "Al Jazeera journalist killed in Gaza",
+        "The Israel Defence Forces (IDF) said the journalist Ismail al-Ghoul was a Hamas"
+        " operative.",
+        "Al Jazeera rejected the accusation against al-Ghoul as baseless.",
+    )))
+    question = "who's pushing back on the IDF claim al-ghoul was a hamas operative?"
+    offered = [candidate.answer.text or "" for candidate in answer_candidates(
+        store, question, vocabulary=vocabulary, actors=extractor.actors
+    )]
+    assert offered and all(text.startswith("Al Jazeera") for text in offered), offered
+    answer = ask(store, question, extractor, vocabulary)
+    assert answer.text is None or answer.text.startswith("Al Jazeera")
+
+
 def test_the_weights_decide_whether_an_answer_is_likely_enough(
     stocked: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:

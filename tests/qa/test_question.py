@@ -197,3 +197,7 @@ def test_a_question_about_speaking_names_the_speaking_outside_an_aside() -> None
     assert read("which analyst reckons al shabab has no clear successor").about_speaking
     assert read("which official questioned whether the girls were abducted").about_speaking
     assert not read("who is believed to have planted the bomb").about_speaking
+    # So is disputing what someone said.
+    assert read("who's denying responsibility for the rocket").about_speaking
+    assert read("who rejects the idf claim").about_speaking
+    assert read("who's pushing back on the idf claim").about_speaking
