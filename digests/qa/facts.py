@@ -731,6 +731,7 @@ def asked_fact(
             )
             and not _in_aside_elsewhere(sentence, fact, matched, vocabulary)
         ]
+        found = _in_direction_asked(question, sentence, found)
     elif kind == "what":
         found = [
             fact for fact in names_given(sentence)
@@ -810,6 +811,38 @@ def asked_fact(
     # A figure or an age answers from anywhere in a sentence holding the question's
     # words: few sentences give one that is not of what they speak about.
     return nearest.text if kind in {"how_many", "how_old"} or distance(nearest) <= _REACH else None
+
+
+# "where was she moved to?", "where were the crew taken?": the place gone to; "where is
+# he from?": the place come from.
+_ASKS_DESTINATION = re.compile(
+    r"\b(?:to|towards?|into)\W*$|\b(?:moved|taken|sent|transferred|flown|airlifted|"
+    r"evacuated|headed|heading|bound|fled)\b",
+    re.IGNORECASE,
+)
+_ASKS_ORIGIN = re.compile(r"\bfrom\W*$", re.IGNORECASE)
+_GOING_TO = frozenset({"to", "toward", "towards", "into"})
+# Words between "from" or "to" and the place: "to the Armed Forces Institute of
+# Cardiology in Rawalpindi".
+_DIRECTION_REACH = 8
+
+
+def _in_direction_asked(question: Question, sentence: str, found: list[Fact]) -> list[Fact]:
+    """The places of `found` in the direction a "where" question asks about: "from
+    the hospital in Peshawar to the Armed Forces Institute in Rawalpindi" answers
+    "where was she moved to?" with Rawalpindi. All of them when it asks none."""
+
+    def direction(fact: Fact) -> str | None:
+        before = words_of(_CLAUSE_BREAK.split(sentence[: fact.start])[-1])[-_DIRECTION_REACH:]
+        word = next((word for word in reversed(before) if word in {"from", *_GOING_TO}), None)
+        return None if word is None else "from" if word == "from" else "to"
+
+    if _ASKS_ORIGIN.search(question.text):
+        return [fact for fact in found if direction(fact) == "from"] or found
+    if _ASKS_DESTINATION.search(question.text):
+        gone_to = [fact for fact in found if direction(fact) == "to"]
+        return gone_to or [fact for fact in found if direction(fact) != "from"] or found
+    return found
 
 
 def _in_aside_elsewhere(

@@ -388,6 +388,14 @@ def test_a_date_the_question_names_is_no_answer_and_what_day_wants_a_day() -> No
     )
 
 
+def test_where_to_and_where_from_ask_for_the_place_gone_to_or_come_from() -> None:
+    moved = ("Malala was taken from the hospital in Peshawar to the Armed Forces Institute of"
+             " Cardiology in Rawalpindi.")
+    assert ask("where was malala moved to", moved) == "Rawalpindi"
+    assert ask("where was malala taken from", moved) == "Peshawar"
+    assert ask("where was malala treated", moved) == "Peshawar"  # asking no direction
+
+
 def test_a_day_named_from_when_the_story_was_written_comes_with_its_dateline() -> None:
     story = "DUBAI, Sept 22 — Gunmen fired on a military parade in Iran today."
     assert with_dateline("today", story) == "today (the story is datelined Sept 22)"
