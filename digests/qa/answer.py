@@ -526,14 +526,23 @@ def _role_of_named_group(
 
 def _described_by_body(sentence: str, person: str, actors: Actors) -> bool:
     """Whether a body, institution or outlet stands just before a person as what they speak
-    for: "Pentagon spokesman Maj-Gen Patrick Ryder", "CIA spokesman Jonathan Liu"."""
+    for ("Pentagon spokesman Maj-Gen Patrick Ryder", "CIA spokesman Jonathan Liu"), or
+    after, as what their role is of: "Cirilito Sobejana, the commander of the Army's 6th
+    Infantry Division" commands no armed group."""
     start = sentence.find(person)
     if start < 0:
         return False
     before = " ".join(sentence[:start].split()[-_DESCRIPTION_WORDS:])
+    role_of = _ROLE_OF_AFTER.match(sentence, start + len(person))
     return any(
-        mention.kind in {"body", "institution", "media"} for mention in actors.find(before)
+        mention.kind in {"body", "institution", "media"}
+        for text in (before, role_of.group(1) if role_of else "")
+        for mention in actors.find(text)
     )
+
+
+# ", the commander of the Army's 6th Infantry Division": what a role after a name is of.
+_ROLE_OF_AFTER = re.compile(r",\s+(?:the\s+)?(?:[\w-]+\s+){1,3}of\s+(?:the\s+)?([^,.;]{1,40})")
 
 
 # Kinds of question asking who someone is or something of them ("how old is he?").

@@ -346,6 +346,23 @@ def test_a_source_the_question_names_by_its_short_form_is_not_the_one_asked_for(
     assert answer.text is None or answer.text.startswith("Al Jazeera")
 
 
+def test_a_leader_of_a_body_named_after_the_person_leads_no_group_asked_about(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(store, extractor, tmp_path / "cotabato.txt", "\n\n".join((
+        "Mall bombing in Cotabato",
+        "The military suspects the Bangsamoro Islamic Freedom Fighters (BIFF) of the"
+        " bombing, said Cirilito Sobejana, the commander of the Army's 6th Infantry Division.",
+    )))
+    offered = [candidate.answer.text or "" for candidate in answer_candidates(
+        store, "who leads the BIFF these days", vocabulary=vocabulary, actors=extractor.actors
+    )]
+    assert not any("Sobejana" in text for text in offered), offered
+    # The Army's commander is whom a question about the Army's commander asks for.
+    answer = ask(store, "who commands the army's 6th infantry division", extractor, vocabulary)
+    assert_answer_starts(answer, "Cirilito Sobejana")
+
+
 def test_the_weights_decide_whether_an_answer_is_likely_enough(
     stocked: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:
