@@ -10,11 +10,12 @@ their measures (`digests.qa.choice.FEATURES`). The right candidates are those wh
 answer holds an accepted string and cites the question's document; a question the
 corpus cannot answer, or one no candidate answers rightly, is rightly answered by
 nothing. The weights maximise the likelihood of a right choice (a conditional logit
-with an L2 penalty); `min_confidence` is the least probability that maximises right
-answers minus `--penalty` times confident answers to unanswerable questions: with several
-files, the median of the levels learnt without each file. Each kind of question ("who",
-"where") answers at its own level, halfway between that one and the level best for its
-own questions.
+with an L2 penalty); `min_confidence` is the least probability of the likeliest fact
+(summed over the candidates giving it, as `digests.qa.choice.choose` sums) that
+maximises right answers minus `--penalty` times confident answers to unanswerable
+questions: with several files, the median of the levels learnt without each file.
+Each kind of question ("who", "where") answers at its own level, halfway between that
+one and the level best for its own questions.
 
 Prints, for each question file, what weights learnt from the other files do on it
 (leave-one-file-out: how well the weights carry over to questions they never saw), then

@@ -650,6 +650,7 @@ def _from_passage(
     claims = [loaded.claims[claim_id] for claim_id in passage.claim_ids
               if claim_id in loaded.claims]
     source = loaded.sources[passage.document_id]
+    surnames = loaded.surnames.get(passage.document_id)
     claim = _best_claim(claims, passage)
     speakers = tuple(c.speaker_group for c in claims if c.stance == "responsibility")
     speaking = question.about_speaking
@@ -663,7 +664,7 @@ def _from_passage(
         actors=actors,
         vocabulary=vocabulary,
         sources=() if speaking else _other_sources(claims, passage, roles, vocabulary),
-        surnames=loaded.surnames.get(passage.document_id),
+        surnames=surnames,
     )
     kind = question.kind
     needs_fact = kind in _FACT_KINDS or kind == "which_group"
@@ -687,17 +688,11 @@ def _from_passage(
     # captured?" with who reported the capture: the sentence next to it may hold the
     # fact ("A team was named. It will be led by ..."), else the next passage is tried.
     if fact is None and (needs_fact or (kind == "who" and (spoken_by is None or not speaking))):
-        return _from_neighbour(
-            question, passage, source, actors, vocabulary,
-            loaded.surnames.get(passage.document_id),
-        )
+        return _from_neighbour(question, passage, source, actors, vocabulary, surnames)
     if fact is None and facts.asks_name(question):
         # "The Taliban launched their spring offensive. Their Operation Al Khandaq ...":
         # the name may stand in the next sentence; else the sentence itself answers.
-        named = _from_neighbour(
-            question, passage, source, actors, vocabulary,
-            loaded.surnames.get(passage.document_id),
-        )
+        named = _from_neighbour(question, passage, source, actors, vocabulary, surnames)
         if named[0].text is not None:
             return named
     clause = _clause(passage, fact, claim)

@@ -5,9 +5,10 @@ covers the question, whether it holds a fact of the kind asked for and how close
 fact stands to the question's words, whether the person is described by the role asked
 for. (Candidates failing a check a right answer passes never get here.) A weighted
 sum of them scores each candidate; the scores, with one more for answering nothing, make
-probabilities (a softmax). The likeliest candidate answers when its probability reaches
-`min_confidence` (or its kind of question's own level); else sitrep says it does not
-know.
+probabilities (a softmax). A fact's probability is the sum over the candidates giving
+it; the likeliest fact answers, in the words of its likeliest candidate, when its
+probability reaches `min_confidence` (or its kind of question's own level); else sitrep
+says it does not know.
 
 The weights are learnt from questions with known answers (`bench/train_answer_weights.py`)
 and kept in `config/answer_weights.yaml`, so that a team can retrain them on its own
@@ -116,7 +117,7 @@ def probabilities(
     return [exponent / total for exponent in exponents]
 
 
-def pooled(chances: Sequence[float], facts: Sequence[str | None]) -> list[float]:
+def _pooled(chances: Sequence[float], facts: Sequence[str | None]) -> list[float]:
     """Each candidate's probability that its fact is the answer: the sum over the
     candidates giving the same fact. Three sentences naming the same leader are three
     ways of being right, not three rivals; a candidate with no fact stands alone."""
@@ -133,7 +134,7 @@ def pooled(chances: Sequence[float], facts: Sequence[str | None]) -> list[float]
 def best_index(chances: Sequence[float], facts: Sequence[str | None]) -> tuple[int, float]:
     """The candidate to answer with and its fact's probability: the likeliest fact, said
     by its likeliest candidate."""
-    together = pooled(chances, facts)
+    together = _pooled(chances, facts)
     best = max(range(len(chances)), key=lambda index: (together[index], chances[index]))
     return best, together[best]
 

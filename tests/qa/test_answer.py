@@ -327,6 +327,15 @@ def test_the_spokesman_of_a_group_is_not_a_spokesman_of_someone_else(
     assert_answer_starts(answer, "Pat Ryder")
 
 
+def _offered(
+    store: Store, question: str, extractor: Extractor, vocabulary: Vocabulary
+) -> list[str]:
+    """The answers of every candidate, before one is chosen."""
+    return [candidate.answer.text or "" for candidate in answer_candidates(
+        store, question, vocabulary=vocabulary, actors=extractor.actors
+    )]
+
+
 def test_a_source_the_question_names_by_its_short_form_is_not_the_one_asked_for(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
@@ -338,9 +347,7 @@ def test_a_source_the_question_names_by_its_short_form_is_not_the_one_asked_for(
         "Al Jazeera rejected the accusation against al-Ghoul as baseless.",
     )))
     question = "who's pushing back on the IDF claim al-ghoul was a hamas operative?"
-    offered = [candidate.answer.text or "" for candidate in answer_candidates(
-        store, question, vocabulary=vocabulary, actors=extractor.actors
-    )]
+    offered = _offered(store, question, extractor, vocabulary)
     assert offered and all(text.startswith("Al Jazeera") for text in offered), offered
     answer = ask(store, question, extractor, vocabulary)
     assert answer.text is None or answer.text.startswith("Al Jazeera")
@@ -354,9 +361,7 @@ def test_a_leader_of_a_body_named_after_the_person_leads_no_group_asked_about(
         "The military suspects the Bangsamoro Islamic Freedom Fighters (BIFF) of the"
         " bombing, said Cirilito Sobejana, the commander of the Army's 6th Infantry Division.",
     )))
-    offered = [candidate.answer.text or "" for candidate in answer_candidates(
-        store, "who leads the BIFF these days", vocabulary=vocabulary, actors=extractor.actors
-    )]
+    offered = _offered(store, "who leads the BIFF these days", extractor, vocabulary)
     assert not any("Sobejana" in text for text in offered), offered
     # The Army's commander is whom a question about the Army's commander asks for.
     answer = ask(store, "who commands the army's 6th infantry division", extractor, vocabulary)
