@@ -30,7 +30,10 @@ _PERSON_NOUNS = (
     r"journalist|reporter|correspondent|diplomat|ambassador|envoy|witness|elder|director|"
     r"governor|soldier|officer|victim|suspect|attacker|gunman|bomber|mastermind|"
     r"analyst|expert|activist|blogger|doctor|judge|lawyer|negotiator|deputy|father|mother|"
-    r"son|daughter|wife|husband|brother|sister|girl|boy|mullah|imam|sheikh)"
+    r"son|daughter|wife|husband|brother|sister|girl|boy|mullah|imam|sheikh|mep|senator|"
+    r"secretary|adviser|advisor|aide|coordinator|researcher|professor|scholar|author|writer|"
+    r"editor|cameraman|photographer|driver|pilot|nurse|surgeon|volunteer|hostage|detainee|"
+    r"prisoner|colonel|captain|major|spox)"
 )
 # "which state dept spokeswoman", "which tv journalist": a person, maybe of a body.
 _BODY_THEN_PERSON = (

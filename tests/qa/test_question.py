@@ -61,6 +61,9 @@ def read(text: str):
         ("which IS outlet claimed the shooting", "source"),
         ("which universal tv journalist died in the blast", "who"),  # a person at an outlet
         ("which state dept spokeswoman confirmed the capture", "who"),
+        ("which british MEP was in the taj lobby", "who"),
+        ("which al jazeera cameraman was killed with him", "who"),
+        ("which pentagon press secretary spoke", "who"),
         ("what injury count did sana give for the aleppo attack", "how_many"),
         ("which valley near mukalla did the troops take", "where"),
         ("which barangay in sumisip did abu sayyaf behead the couple", "where"),
