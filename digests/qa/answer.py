@@ -191,6 +191,10 @@ def _candidates(
     best_score = tried[0].score if tried else 0.0
     focus = _focus_stems(question, actors, vocabulary)
     asked_countries = _countries_named(question, actors, vocabulary)
+    # The question's longer words as typed, found as parts of the sentence's words ("kill"
+    # in "killed"): plain overlap, each word counting alike, beside the coverage that
+    # weighs words by their rarity.
+    typed = [word for word in question.terms if len(word) > _PLAIN_WORD_LENGTH]
     drafts: list[tuple[Answer, str | None, dict[str, float]]] = []
     for place, passage in enumerate(tried):
         if passage.coverage < _LEAST_COVERAGE:
@@ -220,6 +224,8 @@ def _candidates(
         features["conflicts"] = float(
             _conflicts(question, passage.sentence, asked_countries, actors)
         )
+        lowered = passage.sentence.lower()
+        features["plain_words"] = float(sum(word in lowered for word in typed))
         drafts.append((answer, fact, features))
     # "next month" is no answer to "when" where the same document gives a day ("August
     # 8"), nor a country to "where" where it gives the town.
@@ -234,6 +240,9 @@ def _candidates(
     ]
     # A fact several sentences give is likelier the answer than one only one gives; the
     # fact standing closest to the question's words, likelier than those further off.
+    most_typed = max((features["plain_words"] for _, _, features in drafts), default=0.0)
+    for _, _, features in drafts:
+        features["plain_words"] = features["plain_words"] / most_typed if most_typed else 0.0
     given = [fact for _, fact, _ in drafts]
     closest = max((features["support"] for _, _, features in drafts), default=0.0)
     for _, fact, features in drafts:
@@ -431,6 +440,8 @@ def _measures(
 _WH = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how)\b", re.IGNORECASE)
 # "What kind of kit": the word after it is what the question asks about.
 _NOT_FOCUS = frozenset({"kind", "type", "sort", "sorts", "kinds", "types"})
+# Question words this short ("war", "ISW") are not looked for inside others (`plain_words`).
+_PLAIN_WORD_LENGTH = 3
 # Words between the fact and the word the question asks about, at most.
 _FOCUS_REACH = 5
 

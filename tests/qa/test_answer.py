@@ -532,6 +532,22 @@ def test_a_country_the_question_names_is_not_the_word_it_asks_about(
     assert_answer_starts(ask(store, question, extractor, vocabulary), "Chakama")
 
 
+def test_a_sentence_is_measured_by_how_many_of_the_question_s_words_it_holds_as_typed(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(store, extractor, tmp_path / "strike.txt", "\n\n".join((
+        "US strike kills Shabaab leader",
+        "A US drone strike hit two Shabaab vehicles near the town of Jilib, officials said.",
+        "Six militants were killed as the vehicles headed toward the coastal town of Barawe.",
+    )))
+    question = "where were the vehicles headed when the drone strike hit"
+    by_place = _features_by_fact(store, question, extractor, vocabulary)
+    # vehicles, drone and strike in the first; vehicles and headed in the second ("hit" is
+    # too short to count).
+    assert by_place["town of jilib"]["plain_words"] == 1.0
+    assert by_place["town of barawe"]["plain_words"] == pytest.approx(2 / 3)
+
+
 def test_who_led_asks_for_the_one_described_as_leading(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
