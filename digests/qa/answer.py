@@ -519,6 +519,9 @@ def _group_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
     ))
 
 
+_OF = frozenset({"of", "for", "from", "at", "in"})
+
+
 def _role_of_named_group(
     question: Question, roles: frozenset[str], vocabulary: Vocabulary
 ) -> bool:
@@ -527,12 +530,18 @@ def _role_of_named_group(
     if not question.groups:
         return False
     group_stems = _group_stems(question, vocabulary)
-    words = [stem(word) for word in words_of(question.text)]
-    return any(
-        group_stems & set(words[max(place - _ROLE_GROUP_REACH, 0) : place + _ROLE_GROUP_REACH + 1])
-        for place, word in enumerate(words)
-        if word in roles
-    )
+    typed = words_of(question.text)
+    words = [stem(word) for word in typed]
+
+    def of_group(place: int) -> bool:
+        # "the houthi military spokesman", "spokesman for the TTP", "who leads the BIFF";
+        # not "which analyst reckons al shabab has no successor": what is spoken of.
+        before = words[max(place - _ROLE_GROUP_REACH, 0) : place]
+        after = words[place + 1 : place + _ROLE_GROUP_REACH + 1]
+        governs = typed[place] in vocabulary.role_verbs or (bool(after) and after[0] in _OF)
+        return bool(group_stems & set(before)) or (governs and bool(group_stems & set(after)))
+
+    return any(of_group(place) for place, word in enumerate(words) if word in roles)
 
 
 def _described_by_body(sentence: str, person: str, actors: Actors) -> bool:

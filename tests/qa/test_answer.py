@@ -368,6 +368,23 @@ def test_a_leader_of_a_body_named_after_the_person_leads_no_group_asked_about(
     assert_answer_starts(answer, "Cirilito Sobejana")
 
 
+def test_a_group_the_question_speaks_of_is_not_the_one_the_role_asked_for_is_of(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(store, extractor, tmp_path / "godane.txt", "\n\n".join((
+        "US confirms death of al Shabaab leader",
+        "Al Shabaab has no obvious successor to Godane, said Matt Bryden, the head of Sahan"
+        " Research in Nairobi.",
+    )))
+    # The analyst is not al Shabaab's: the group is what he speaks of.
+    offered = _offered(store, "which analyst reckons al shabaab has no successor to godane",
+                       extractor, vocabulary)
+    assert any(text.startswith("Matt Bryden") for text in offered), offered
+    # "al Shabaab's analyst" would have to be called one, and of al Shabaab.
+    assert not _offered(store, "who is the al shabaab analyst on godane's successor",
+                        extractor, vocabulary)
+
+
 def test_the_weights_decide_whether_an_answer_is_likely_enough(
     stocked: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:
