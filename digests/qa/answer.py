@@ -519,7 +519,8 @@ def _group_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
     ))
 
 
-_OF = frozenset({"of", "for", "from", "at", "in"})
+# Words tying a role noun to the group after it: "spokesman *for* the TTP".
+_ROLE_TIES = frozenset({"of", "for", "from", "at", "in"})
 
 
 def _role_of_named_group(
@@ -538,7 +539,7 @@ def _role_of_named_group(
         # not "which analyst reckons al shabab has no successor": what is spoken of.
         before = words[max(place - _ROLE_GROUP_REACH, 0) : place]
         after = words[place + 1 : place + _ROLE_GROUP_REACH + 1]
-        governs = typed[place] in vocabulary.role_verbs or (bool(after) and after[0] in _OF)
+        governs = typed[place] in vocabulary.role_verbs or (bool(after) and after[0] in _ROLE_TIES)
         return bool(group_stems & set(before)) or (governs and bool(group_stems & set(after)))
 
     return any(of_group(place) for place, word in enumerate(words) if word in roles)
