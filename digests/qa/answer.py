@@ -636,7 +636,7 @@ class _Loaded:
     sources: dict[int, SourceRef]
     texts: dict[int, str]
     # Each document's people by surname (`facts.people_by_surname`), read for "who".
-    surnames: dict[int, dict[str, str]] = field(default_factory=dict)
+    surnames: dict[int, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _load(

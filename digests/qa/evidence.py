@@ -59,8 +59,6 @@ _FEW_SENTENCES = 4
 _TOPIC_DISCOUNT = 0.5
 # Float sums in another order may differ by this much; a sentence this close is read.
 _ROUNDING = 1e-9
-# Documents whose sentences and stems are kept between questions (a few MB at most).
-_CACHED_DOCUMENTS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +274,7 @@ def _score(coverage: float, fact_bonus: float, bonuses: tuple[float, ...]) -> fl
     return total
 
 
-@lru_cache(maxsize=_CACHED_DOCUMENTS)
+@lru_cache(maxsize=facts.CACHED_DOCUMENTS)
 def _sentences_of(text: str) -> tuple[tuple[Sentence, ...], tuple[tuple[str, ...], ...]]:
     """A document's sentences and each one's word stems: split and stemmed once, not once
     for every question that reads the document."""

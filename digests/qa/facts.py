@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 from digests.extract.actors import Actors
 from digests.qa.question import Question, words_of
@@ -544,15 +546,24 @@ _POSSESSIVE = re.compile(r"\w['’]s\b")
 _CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-Z][^\W\d_]+(?![\w-])")
 
 
-def people_by_surname(text: str, actors: Actors) -> dict[str, str]:
+# Documents whose reading is kept between questions: their sentences and stems
+# (`evidence`), their people by surname (a few MB at most).
+CACHED_DOCUMENTS = 512
+
+
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def people_by_surname(text: str, actors: Actors) -> Mapping[str, str]:
     """The people a document names in full, by surname: "Gaidam" -> "Ibrahim Gaidam".
     A story names someone in full once, then by surname ("Gaidam appeared to question
-    ..."). A surname two of its people share names neither."""
+    ..."). A surname two of its people share names neither. Read once a document, not
+    once for every "who" question that reads it."""
     named: dict[str, set[str]] = {}
     for fact in people(text, actors, []):
         if not _POSSESSIVE.search(fact.text):  # "Taliban’s Emirate" is no one
             named.setdefault(fact.text.split()[-1], set()).add(fact.text)
-    return {surname: full.pop() for surname, full in named.items() if len(full) == 1}
+    return MappingProxyType(
+        {surname: full.pop() for surname, full in named.items() if len(full) == 1}
+    )
 
 
 def _by_surname(

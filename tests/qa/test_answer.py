@@ -220,9 +220,10 @@ CHAKAMA = "\n\n".join(
 )
 
 
-def _with_brief(store: Store, extractor: Extractor, brief: Path, text: str) -> Store:
-    """`store` with one more document, `text`, ingested as the file `brief`."""
-    brief.write_text(text, encoding="utf-8")
+def _with_brief(store: Store, extractor: Extractor, brief: Path, *paragraphs: str) -> Store:
+    """`store` with one more document, its `paragraphs` (a headline first), ingested as
+    the file `brief`."""
+    brief.write_text("\n\n".join(paragraphs), encoding="utf-8")
     ingest(store, load_sources([str(brief)], max_bytes=1_000_000), extractor=extractor)
     return store
 
@@ -340,12 +341,13 @@ def test_a_source_the_question_names_by_its_short_form_is_not_the_one_asked_for(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
     # "who rejects the IDF claim?" asks for whoever disputes the IDF, not the IDF.
-    _with_brief(store, extractor, tmp_path / "ghoul.txt", "\n\n".join((
+    _with_brief(
+        store, extractor, tmp_path / "ghoul.txt",
         "Al Jazeera journalist killed in Gaza",
         "The Israel Defence Forces (IDF) said the journalist Ismail al-Ghoul was a Hamas"
         " operative.",
         "Al Jazeera rejected the accusation against al-Ghoul as baseless.",
-    )))
+    )
     question = "who's pushing back on the IDF claim al-ghoul was a hamas operative?"
     offered = _offered(store, question, extractor, vocabulary)
     assert offered and all(text.startswith("Al Jazeera") for text in offered), offered
@@ -356,11 +358,12 @@ def test_a_source_the_question_names_by_its_short_form_is_not_the_one_asked_for(
 def test_a_leader_of_a_body_named_after_the_person_leads_no_group_asked_about(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
-    _with_brief(store, extractor, tmp_path / "cotabato.txt", "\n\n".join((
+    _with_brief(
+        store, extractor, tmp_path / "cotabato.txt",
         "Mall bombing in Cotabato",
         "The military suspects the Bangsamoro Islamic Freedom Fighters (BIFF) of the"
         " bombing, said Cirilito Sobejana, the commander of the Army's 6th Infantry Division.",
-    )))
+    )
     offered = _offered(store, "who leads the BIFF these days", extractor, vocabulary)
     assert not any("Sobejana" in text for text in offered), offered
     # The Army's commander is whom a question about the Army's commander asks for.
@@ -371,11 +374,12 @@ def test_a_leader_of_a_body_named_after_the_person_leads_no_group_asked_about(
 def test_a_group_the_question_speaks_of_is_not_the_one_the_role_asked_for_is_of(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
-    _with_brief(store, extractor, tmp_path / "godane.txt", "\n\n".join((
+    _with_brief(
+        store, extractor, tmp_path / "godane.txt",
         "US confirms death of al Shabaab leader",
         "Al Shabaab has no obvious successor to Godane, said Matt Bryden, the head of Sahan"
         " Research in Nairobi.",
-    )))
+    )
     # The analyst is not al Shabaab's: the group is what he speaks of.
     offered = _offered(store, "which analyst reckons al shabaab has no successor to godane",
                        extractor, vocabulary)
@@ -536,12 +540,13 @@ def test_a_country_the_question_names_is_not_the_word_it_asks_about(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
     # "where in kenya was she kidnapped?": a place standing by "Kenya's" is no likelier.
-    _with_brief(store, extractor, tmp_path / "kenya.txt", "\n\n".join((
+    _with_brief(
+        store, extractor, tmp_path / "kenya.txt",
         "Italian volunteer kidnapped in Kenya",
         "Men armed with rifles seized the Italian volunteer from a guesthouse in Chakama, a"
         " small town, on Tuesday, police said.",
         "In 2012 armed men kidnapped four aid workers at Kenya’s Dadaab refugee camp.",
-    )))
+    )
     question = "where in kenya was the italian volunteer kidnapped"
     by_place = _features_by_fact(store, question, extractor, vocabulary)
     assert set(by_place) == {"chakama", "kenya’s dadaab"}
@@ -552,11 +557,12 @@ def test_a_country_the_question_names_is_not_the_word_it_asks_about(
 def test_a_sentence_is_measured_by_how_many_of_the_question_s_words_it_holds_as_typed(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
-    _with_brief(store, extractor, tmp_path / "strike.txt", "\n\n".join((
+    _with_brief(
+        store, extractor, tmp_path / "strike.txt",
         "US strike kills Shabaab leader",
         "A US drone strike hit two Shabaab vehicles near the town of Jilib, officials said.",
         "Six militants were killed as the vehicles headed toward the coastal town of Barawe.",
-    )))
+    )
     question = "where were the vehicles headed when the drone strike hit"
     by_place = _features_by_fact(store, question, extractor, vocabulary)
     # vehicles, drone and strike in the first; vehicles and headed in the second ("hit" is
@@ -568,13 +574,14 @@ def test_a_sentence_is_measured_by_how_many_of_the_question_s_words_it_holds_as_
 def test_who_led_asks_for_the_one_described_as_leading(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
-    _with_brief(store, extractor, tmp_path / "sumisip.txt", "\n\n".join((
+    _with_brief(
+        store, extractor, tmp_path / "sumisip.txt",
         "Couple beheaded in Sumisip",
         "Senior Superintendent Nixon Muksan, the provincial police director, said police"
         " identified the couple beheaded in Sumisip town on Sunday.",
         "The police also believe the gang responsible for the beheading is led by Nahim"
         " Mustalim, an Abu Sayyaf member.",
-    )))
+    )
     question = "who do police say led the gang that beheaded the couple in sumisip"
     by_person = _features_by_fact(store, question, extractor, vocabulary)
     described = {person: features["role_described"] for person, features in by_person.items()}
@@ -585,12 +592,13 @@ def test_who_led_asks_for_the_one_described_as_leading(
 def test_a_name_given_in_the_next_sentence_and_the_day_a_statement_gave_it(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
-    _with_brief(store, extractor, tmp_path / "khandaq.txt", "\n\n".join((
+    _with_brief(
+        store, extractor, tmp_path / "khandaq.txt",
         "Taliban open their spring offensive",
         "The Taliban launched their annual spring offensive in the east of the country.",
         'Their Operation Al Khandaq will target US forces and "their intelligence agents",'
         " a Taliban statement said on April 25.",
-    )))
+    )
     called = ask(store, "what did the taliban call their spring offensive", extractor,
                  vocabulary)
     assert_answer_starts(called, "Al Khandaq")
@@ -604,11 +612,12 @@ def test_a_name_given_in_the_next_sentence_and_the_day_a_statement_gave_it(
 def test_a_speaker_is_named_once_with_what_the_name_does_not_already_say(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
-    _with_brief(store, extractor, tmp_path / "ghoul.txt", "\n\n".join((
+    _with_brief(
+        store, extractor, tmp_path / "ghoul.txt",
         "Al Jazeera journalist killed in Gaza",
         "In a statement on Thursday, the Israel Defence Forces (IDF) described Ismail"
         " al-Ghoul as a Hamas operative.",
-    )))
+    )
     answer = ask(store, "who described ismail al-ghoul as a hamas operative", extractor,
                  vocabulary)
     assert answer.text is not None
