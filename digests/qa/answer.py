@@ -191,6 +191,7 @@ def _candidates(
     best_score = tried[0].score if tried else 0.0
     focus = _focus_stems(question, actors, vocabulary)
     asked_countries = _countries_named(question, actors, vocabulary)
+    direction = facts.asked_direction(question)
     # The question's longer words as typed, found as parts of the sentence's words ("kill"
     # in "killed"): plain overlap, each word counting alike, beside the coverage that
     # weighs words by their rarity.
@@ -221,6 +222,10 @@ def _candidates(
         features["rank"] = 1 / (1 + place)
         features["best_document"] = float(passage.document_id == tried[0].document_id)
         features["focus_near"] = float(_focus_near(focus, context, fact))
+        features["direction"] = float(
+            direction is not None and fact is not None and fact in context
+            and facts.direction_at(context, context.index(fact)) == direction
+        )
         features["conflicts"] = float(
             _conflicts(question, passage.sentence, asked_countries, actors)
         )

@@ -180,6 +180,12 @@ _BEFORE_COUNTED_NOUN = frozenset({
     "other", "more", "suspected", "armed", "foreign", "local", "of", "the", "alleged", "young",
     "senior", "its", "their", "his", "her", "new", "former", "heavily", "masked", "unidentified",
 })
+# "how many of the dead were Shia?" counts the Shia among the dead: "31 people had been
+# killed, including 22 Shi'ite Muslims" answers 22.
+_COUNTED_AMONG = re.compile(
+    r"\bhow many of (?:the|them|those|these)\b[^?]*?\b(?:were|was|are|is)\s+([\w'’-]+)",
+    re.IGNORECASE,
+)
 _COUNTS_PEOPLE = re.compile(r"\bhow many (?:people|ppl|persons)\b", re.IGNORECASE)
 # "how many fighters does the TTP have?": a group's strength, which no count of its dead
 # or captured gives ("14 of the group's fighters were killed").
@@ -827,8 +833,8 @@ def asked_fact(
 # "where was she moved to?", "where were the crew taken?": the place gone to; "where is
 # he from?": the place come from.
 _ASKS_DESTINATION = re.compile(
-    r"\b(?:to|towards?|into)\W*$|\b(?:moved|taken|sent|transferred|flown|airlifted|"
-    r"evacuated|headed|heading|bound|fled)\b",
+    r"\b(?:to|towards?|into)\W*$|\b(?:move|moved|moving|taken|send|sent|transfer|"
+    r"transferred|shifted|flown|airlifted|evacuated|rushed|headed|heading|bound|fled)\b",
     re.IGNORECASE,
 )
 _ASKS_ORIGIN = re.compile(r"\bfrom\W*$", re.IGNORECASE)
@@ -838,21 +844,36 @@ _GOING_TO = frozenset({"to", "toward", "towards", "into"})
 _DIRECTION_REACH = 8
 
 
+def asked_direction(question: Question) -> str | None:
+    """"to" when a "where" question asks where someone or something went ("where was she
+    moved to?"), "from" when it asks where they came from; None when it asks neither."""
+    if question.kind != "where":
+        return None
+    if _ASKS_ORIGIN.search(question.text):
+        return "from"
+    return "to" if _ASKS_DESTINATION.search(question.text) else None
+
+
+def direction_at(sentence: str, start: int) -> str | None:
+    """"to" or "from" when the place at `start` is where something went to or came from,
+    by the nearest "to" or "from" before it in its clause; None when neither stands there."""
+    before = words_of(_CLAUSE_BREAK.split(sentence[:start])[-1])[-_DIRECTION_REACH:]
+    word = next((word for word in reversed(before) if word in {"from", *_GOING_TO}), None)
+    return None if word is None else "from" if word == "from" else "to"
+
+
 def _in_direction_asked(question: Question, sentence: str, found: list[Fact]) -> list[Fact]:
     """The places of `found` in the direction a "where" question asks about: "from
     the hospital in Peshawar to the Armed Forces Institute in Rawalpindi" answers
     "where was she moved to?" with Rawalpindi. All of them when it asks none."""
-
-    def direction(fact: Fact) -> str | None:
-        before = words_of(_CLAUSE_BREAK.split(sentence[: fact.start])[-1])[-_DIRECTION_REACH:]
-        word = next((word for word in reversed(before) if word in {"from", *_GOING_TO}), None)
-        return None if word is None else "from" if word == "from" else "to"
-
-    if _ASKS_ORIGIN.search(question.text):
-        return [fact for fact in found if direction(fact) == "from"] or found
-    if _ASKS_DESTINATION.search(question.text):
-        gone_to = [fact for fact in found if direction(fact) == "to"]
-        return gone_to or [fact for fact in found if direction(fact) != "from"] or found
+    asked = asked_direction(question)
+    if asked == "from":
+        return [fact for fact in found if direction_at(sentence, fact.start) == "from"] or found
+    if asked == "to":
+        gone_to = [fact for fact in found if direction_at(sentence, fact.start) == "to"]
+        return gone_to or [
+            fact for fact in found if direction_at(sentence, fact.start) != "from"
+        ] or found
     return found
 
 
@@ -994,10 +1015,15 @@ def _first_and_last_names(person: str, actors: Actors) -> set[str]:
 
 
 def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
-    """What "how many X" counts: X's stem and its synonyms; empty when X is no noun."""
+    """What "how many X" counts: X's stem and its synonyms; empty when X is no noun. "How
+    many of the dead were Shia?" counts the Shia."""
     match = _COUNTED.search(question.text)
     if match is None:
         return frozenset()
+    among = _COUNTED_AMONG.search(question.text)
+    if among is not None and among.group(1).lower() in question.terms:
+        asked = stem(among.group(1).lower())
+        return frozenset({asked} | vocabulary.related(asked))
     # The search words standing together first after "how many", past group names and
     # stop words ("how many TTP fighters", "how many bus passengers"; "how many were
     # wounded in Tripoli" counts the wounded, not Tripoli).

@@ -5,9 +5,11 @@ from __future__ import annotations
 from digests.extract.actors import load_actors
 from digests.qa.facts import (
     ages,
+    asked_direction,
     asked_fact,
     dates,
     described_as,
+    direction_at,
     distances,
     fact_key,
     figures,
@@ -394,6 +396,23 @@ def test_where_to_and_where_from_ask_for_the_place_gone_to_or_come_from() -> Non
     assert ask("where was malala moved to", moved) == "Rawalpindi"
     assert ask("where was malala taken from", moved) == "Peshawar"
     assert ask("where was malala treated", moved) == "Peshawar"  # asking no direction
+    assert ask("where did they move malala to for her safety", moved) == "Rawalpindi"
+
+
+def test_the_way_a_where_question_asks_and_the_way_a_place_stands() -> None:
+    def asked(question: str) -> str | None:
+        return asked_direction(read_question(question, [], VOCABULARY))
+
+    assert asked("where were godane's vehicles heading when the strike hit") == "to"
+    assert asked("where is the bomber from") == "from"
+    assert asked("where did the attack take place") is None
+    assert asked("when was she moved") is None  # not a where question
+    moved = "She was taken from the hospital in Peshawar to the institute in Rawalpindi."
+    assert direction_at(moved, moved.index("Peshawar")) == "from"
+    assert direction_at(moved, moved.index("Rawalpindi")) == "to"
+    headed = "The strike hit a market in Nairobi, then the vehicles headed toward Barawe."
+    assert direction_at(headed, headed.index("Nairobi")) is None
+    assert direction_at(headed, headed.index("Barawe")) == "to"
 
 
 def test_a_day_named_from_when_the_story_was_written_comes_with_its_dateline() -> None:
@@ -462,6 +481,13 @@ def test_how_many_of_a_noun_is_no_figure_of_another_plural_thing() -> None:
         "how many people did the ttp kill in pakistan",
         "The TTP killed 41 civilians in Pakistan.",
     ) == "41"
+
+
+def test_how_many_of_those_counted_were_something_counts_that_something() -> None:
+    sentence = "Officials said 31 people had been killed, including 22 Shi'ite Muslims."
+    assert ask("how many of the dead were shia", sentence) == "22"
+    assert ask("how many of the dead were kids", sentence) is None
+    assert ask("how many were killed", sentence) == "31"
 
 
 def test_support_is_how_close_the_question_s_heavy_words_stand_to_the_fact() -> None:
