@@ -105,6 +105,10 @@ _NAMED_PLACE = re.compile(
 _DESCRIBED_AS_PLACE = re.compile(
     r",\s(?:a|an|the)\s(?:[a-z]+\s){0,2}" + _PLACE_WORDS + r"\b"
 )
+# "a heavily Shiah neighbourhood": who lives there, not its name.
+_DESCRIBES_PEOPLE_BEFORE = re.compile(
+    r"\b(?:heavily|predominantly|mostly|mainly|largely|overwhelmingly)\s+$", re.IGNORECASE
+)
 _PLACED_NAME = re.compile(rf"({_PLACE_NAME})(?={_DESCRIBED_AS_PLACE.pattern})")
 # The words of `_PLACE_WORDS` and `_CAPITAL_PLACE_WORDS`: "Kandahar province" names no
 # other place than "Kandahar".
@@ -191,7 +195,8 @@ _COUNTS_PEOPLE = re.compile(r"\bhow many (?:people|ppl|persons)\b", re.IGNORECAS
 # or captured gives ("14 of the group's fighters were killed").
 _ASKS_STRENGTH = re.compile(
     r"\bhow many\b.*\b(?:does|do|did)\b.*\b(?:have|has|had|field|command)\b|"
-    r"\bstrength\b|\bhow (?:big|large) is\b",
+    r"\bstrength\b|\bhow (?:big|large) is\b|"
+    r"\bhow many\b.*\b(?:are|is|were|was)\s+(?:deployed|stationed|based)\b",
     re.IGNORECASE,
 )
 _CASUALTY = re.compile(
@@ -464,7 +469,8 @@ def places(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
         if mention.kind in {"country", "capital", "place"}:
             add(mention.surface, mention.start, mention.end)
     for match in _NAMED_PLACE.finditer(sentence):
-        add(match.group(), match.start(), match.end())
+        if not _DESCRIBES_PEOPLE_BEFORE.search(sentence[: match.start()]):
+            add(match.group(), match.start(), match.end())
     for match in (*_PLACE_AFTER.finditer(sentence), *_PLACED_NAME.finditer(sentence)):
         add(match.group(1), match.start(1), match.end(1))
     # Longer places first, so "Kandahar province" wins over "Kandahar" inside it.
@@ -717,6 +723,10 @@ def asked_fact(
         if counted:  # "how many fighters": a figure of fighters (or members), not of pagers
             noun = _COUNTED_NOUN.search(question.text) is not None
             found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
+            if _counted_among(question) is not None:
+                # "12 people were killed, mostly children" counts no children: the part
+                # asked about is what the figure itself counts ("22 Shi'ite Muslims").
+                found = [fact for fact in found if _counts_first(sentence, fact, counted)]
         if _COUNTS_PEOPLE.search(question.text):  # "how many ppl": not "600 attacks"
             found = [fact for fact in found if _counts_people(sentence, fact, vocabulary)]
         found = _of_asked_outcome(question, sentence, found)
@@ -1014,16 +1024,23 @@ def _first_and_last_names(person: str, actors: Actors) -> set[str]:
     return {names[0], names[-1]} if names else set()
 
 
+def _counted_among(question: Question) -> str | None:
+    """The word saying whom "how many of the dead were Shia?" counts ("shia"); None when
+    the question counts no part of those it speaks of."""
+    among = _COUNTED_AMONG.search(question.text)
+    word = None if among is None else among.group(1).lower()
+    return word if word in question.terms else None
+
+
 def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
     """What "how many X" counts: X's stem and its synonyms; empty when X is no noun. "How
     many of the dead were Shia?" counts the Shia."""
     match = _COUNTED.search(question.text)
     if match is None:
         return frozenset()
-    among = _COUNTED_AMONG.search(question.text)
-    if among is not None and among.group(1).lower() in question.terms:
-        asked = stem(among.group(1).lower())
-        return frozenset({asked} | vocabulary.related(asked))
+    among = _counted_among(question)
+    if among is not None:
+        return frozenset({stem(among)} | vocabulary.related(stem(among)))
     # The search words standing together first after "how many", past group names and
     # stop words ("how many TTP fighters", "how many bus passengers"; "how many were
     # wounded in Tripoli" counts the wounded, not Tripoli).
@@ -1076,6 +1093,14 @@ def _counted_word(sentence: str, fact: Fact) -> str:
          if word.islower() and word not in _BEFORE_COUNTED_NOUN),
         "",
     )
+
+
+def _counts_first(sentence: str, fact: Fact, counted: frozenset[str]) -> bool:
+    """Whether the first word after a figure, past words such as "suspected", is one of
+    `counted`: "22 Shi'ite Muslims" counts Shia."""
+    after = [word for word in words_of(sentence[fact.end :])[:_FIGURE_NOUN_REACH]
+             if word not in _BEFORE_COUNTED_NOUN]
+    return bool(after) and stem(after[0]) in counted
 
 
 def _is_plural(word: str) -> bool:

@@ -69,6 +69,9 @@ def test_places_prefer_the_longest_name_and_skip_groups() -> None:
     found = texts(places(sentence, ACTORS, [(group_start, group_start + 22)]))
     assert found[:2] == ["Kandahar province", "Quetta"]
     assert "Baloch Liberation Army" not in found
+    # Who lives in a place is not its name.
+    club = "A bombing at a club in a heavily Shiah neighbourhood of Kabul killed 20."
+    assert texts(places(club, ACTORS, [])) == ["Kabul"]
 
 
 def test_dates_days_and_relative_times() -> None:
@@ -286,6 +289,11 @@ def test_a_group_s_strength_is_no_count_of_its_dead_or_captured() -> None:
     assert ask("how many fighters died in the raid", dead) == "14"
     strength = "The UN says the TTP has around 6,000 fighters in Afghanistan."
     assert ask("how many fighters does the TTP have", strength) == "around 6,000"
+    # Troops deployed somewhere are a strength too, not the dead among them.
+    deployed = "France has 4,500 troops across the Sahel, most of them in Mali."
+    assert ask("how many french troops are deployed in mali", deployed) == "4,500"
+    assert ask("how many french troops are stationed in mali",
+               "An attack in Mali killed two French soldiers.") is None
 
 
 def test_a_name_holding_a_synonym_of_the_question_s_word_is_no_answer() -> None:
@@ -488,6 +496,9 @@ def test_how_many_of_those_counted_were_something_counts_that_something() -> Non
     assert ask("how many of the dead were shia", sentence) == "22"
     assert ask("how many of the dead were kids", sentence) is None
     assert ask("how many were killed", sentence) == "31"
+    # The part asked about is what the figure counts, not a word said of them after it.
+    mostly = "At least 12 people were killed, mostly children, when a rocket hit a pitch."
+    assert ask("how many of the rocket victims were kids", mostly) is None
 
 
 def test_support_is_how_close_the_question_s_heavy_words_stand_to_the_fact() -> None:
