@@ -185,6 +185,7 @@ def _candidates(
         focus_documents=focus_documents, limit=_PASSAGES_TRIED,
     )
     roles = facts.asked_roles(question, actors, vocabulary)
+    qualifiers = facts.role_qualifiers(question, actors, vocabulary)
     loaded = _load(store, tried, question, actors)
     names = _NamesAsked(store, question, loaded.texts, actors, vocabulary)
     role_of_group = bool(roles) and _role_of_named_group(question, roles, vocabulary)
@@ -213,7 +214,7 @@ def _candidates(
             continue
         features = _measures(
             question, passage, answer, fact, context, actors, vocabulary, roles,
-            role_of_group=role_of_group,
+            role_of_group=role_of_group, qualifiers=qualifiers,
         )
         if features is None:
             continue
@@ -400,16 +401,22 @@ def _spelt_out(abbreviation: str, text: str) -> bool:
 def _measures(
     question: Question, passage: Passage, answer: Answer, fact: str | None, context: str,
     actors: Actors, vocabulary: Vocabulary, roles: frozenset[str], *, role_of_group: bool,
+    qualifiers: frozenset[str] = frozenset(),
 ) -> dict[str, float] | None:
     """A candidate's own measures (see FEATURES in `choice`); None when it fails a check a
     right answer passes, whatever its weight: "how old is Malala's father?" is not
     answered by a sentence saying nothing of a father; "the Houthi spokesman" is someone
     the text calls a spokesman, not of a body beside the group ("Pentagon spokesman
     Patrick Ryder")."""
-    described = fact is not None and bool(roles) and (
-        facts.described_as(context, fact, roles)
-        or (answer.claim is not None and fact == answer.claim.claimant
-            and bool(roles & stems_of(words_of(answer.claim.claimant_role))))
+    claimant_role = (
+        stems_of(words_of(answer.claim.claimant_role))
+        if answer.claim is not None and fact == answer.claim.claimant else set()
+    )
+    # "the police chief" is described as a chief and as of the police: a rebel chief is
+    # another chief.
+    described = fact is not None and all(
+        wanted and (facts.described_as(context, fact, wanted) or bool(wanted & claimant_role))
+        for wanted in (roles, *((qualifiers,) if qualifiers else ()))
     )
     if not _holds_kin_asked(question, answer, vocabulary) or (
         fact is not None and role_of_group

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from types import MappingProxyType
 
 from digests.extract.actors import Actors
@@ -633,6 +634,39 @@ def asked_roles(question: Question, actors: Actors, vocabulary: Vocabulary) -> f
     if vocabulary.role_verbs.intersection(question.terms):
         stems.add(stem("leader"))
     return frozenset(stems.union(*(vocabulary.related(role) for role in stems)))
+
+
+# Words before a role that say how high or when, not what of: "senior commander".
+_NOT_QUALIFYING = frozenset({"senior", "top", "supreme", "main", "current", "new", "late"})
+_PLACE_KINDS = frozenset({"country", "demonym", "capital", "place"})
+
+
+def role_qualifiers(
+    question: Question, actors: Actors, vocabulary: Vocabulary
+) -> frozenset[str]:
+    """For "who" questions, the stems (and synonyms) of the words that narrow the role
+    asked for: "police" of "the karachi police chief", "army" of "army chief"; not a
+    group, country or place ("the TTP spokesman", "Kabul police chief" asks for a police
+    chief), nor another role word."""
+    if question.kind != "who":
+        return frozenset()
+    typed = words_of(question.text)
+    found: set[str] = set()
+    for before, word in pairwise(typed):
+        if (
+            word in actors.role_forms
+            and before in question.terms
+            and before not in actors.role_forms
+            and before not in vocabulary.stop_words
+            and before not in _NOT_QUALIFYING
+            and not any(mention.kind in _PLACE_KINDS
+                        for form in (before.capitalize(), before.upper())
+                        for mention in actors.find(form))
+            and not any(before in words_of(group.name) or before == (group.short or "").lower()
+                        for group in question.groups)
+        ):
+            found.add(stem(before))
+    return frozenset(found.union(*(vocabulary.related(word) for word in found)))
 
 
 def asks_name(question: Question) -> bool:

@@ -389,6 +389,27 @@ def test_a_group_the_question_speaks_of_is_not_the_one_the_role_asked_for_is_of(
                         extractor, vocabulary)
 
 
+def test_a_role_the_question_narrows_is_described_only_when_narrowed_alike(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(
+        store, extractor, tmp_path / "consulate.txt",
+        "Gunmen attack Chinese consulate in Karachi",
+        "Separatist chief Aslam Baloch planned the attack on the consulate in Karachi.",
+        "City police chief Amir Shaikh said three attackers came to the consulate in a car.",
+    )
+    described = {
+        candidate.fact: candidate.features["role_described"]
+        for candidate in answer_candidates(
+            store, "who was the karachi police chief quoted on the consulate attack",
+            vocabulary=vocabulary, actors=extractor.actors,
+        )
+    }
+    # A separatist chief is a chief, but not the police chief asked for.
+    assert described.get("amir shaikh") == 1.0, described
+    assert described.get("aslam baloch") == 0.0, described
+
+
 def test_the_weights_decide_whether_an_answer_is_likely_enough(
     stocked: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:

@@ -20,6 +20,7 @@ from digests.qa.facts import (
     people,
     people_by_surname,
     places,
+    role_qualifiers,
     support,
     times,
     unlisted_groups,
@@ -499,6 +500,19 @@ def test_how_many_of_those_counted_were_something_counts_that_something() -> Non
     # The part asked about is what the figure counts, not a word said of them after it.
     mostly = "At least 12 people were killed, mostly children, when a rocket hit a pitch."
     assert ask("how many of the rocket victims were kids", mostly) is None
+
+
+def test_the_words_narrowing_a_role_asked_for() -> None:
+    def narrowing(question: str) -> frozenset[str]:
+        return role_qualifiers(read_question(question, [], VOCABULARY), ACTORS, VOCABULARY)
+
+    assert stem("police") in narrowing("who was the karachi police chief quoted")
+    # A people or a place says where the army is, not which role.
+    assert stem("pakistani") not in narrowing("who is the pakistani army chief")
+    assert stem("army") in narrowing("who is the pakistani army chief")
+    # How high a role is does not narrow it; nor does a question asking no "who".
+    assert narrowing("which senior commander died") == frozenset()
+    assert narrowing("when did the police chief speak") == frozenset()
 
 
 def test_support_is_how_close_the_question_s_heavy_words_stand_to_the_fact() -> None:
