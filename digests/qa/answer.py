@@ -418,9 +418,14 @@ def _measures(
         wanted and (facts.described_as(context, fact, wanted) or bool(wanted & claimant_role))
         for wanted in (roles, *((qualifiers,) if qualifiers else ()))
     )
+    beside = _groups_beside(passage, context, fact) if described else set()
     if not _holds_kin_asked(question, answer, vocabulary) or (
         fact is not None and role_of_group
-        and (not described or _described_by_body(context, fact, actors))
+        and (
+            not described or _described_by_body(context, fact, actors)
+            # "Nur Misuari, founding chairman of the MNLF" chairs no MILF.
+            or (bool(beside) and not beside & {group.name for group in question.groups})
+        )
     ):
         return None
     in_sentence = fact is not None and context == passage.sentence
@@ -533,6 +538,23 @@ def _group_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
 
 # Words tying a role noun to the group after it: "spokesman *for* the TTP".
 _ROLE_TIES = frozenset({"of", "for", "from", "at", "in"})
+
+
+def _groups_beside(passage: Passage, sentence: str, person: str | None) -> set[str]:
+    """The watchlist groups named within a few words of a person in the passage's own
+    sentence: those a role describing the person may be of. Only by name: "the group"
+    refers to a group, maybe not the one it is taken for."""
+    start = -1 if person is None or sentence != passage.sentence else sentence.find(person)
+    if start < 0 or person is None:
+        return set()
+    end = start + len(person)
+    return {
+        name for (group_start, group_end), name
+        in zip(passage.group_spans, passage.span_groups, strict=True)
+        if sentence[group_start:group_end][:1].isupper()
+        and len(words_of(sentence[end:group_start] if group_start >= end
+                        else sentence[group_end:start])) <= _DESCRIPTION_WORDS
+    }
 
 
 def _role_of_named_group(

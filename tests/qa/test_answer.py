@@ -389,6 +389,22 @@ def test_a_group_the_question_speaks_of_is_not_the_one_the_role_asked_for_is_of(
                         extractor, vocabulary)
 
 
+def test_a_chairman_of_another_group_named_beside_him_is_no_chairman_of_the_one_asked(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(
+        store, extractor, tmp_path / "mall.txt",
+        "Bomb outside Cotabato mall",
+        "Reports falsely identified Nur Misuari, founding chairman of the Moro National"
+        " Liberation Front (MNLF), as the owner of the bombed mall in Cotabato.",
+        "MILF chairman Hadji Murad Ibrahim condemned the bombing of the mall in Cotabato.",
+    )
+    question = "who is the MILF chairman that condemned the cotabato mall bombing"
+    offered = _offered(store, question, extractor, vocabulary)
+    assert offered and not any("Misuari" in text for text in offered), offered
+    assert any(text.startswith("Hadji Murad Ibrahim") for text in offered), offered
+
+
 def test_a_role_the_question_narrows_is_described_only_when_narrowed_alike(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
