@@ -412,10 +412,21 @@ def _measures(
         stems_of(words_of(answer.claim.claimant_role))
         if answer.claim is not None and fact == answer.claim.claimant else set()
     )
+    # A person named in the sentence next to one speaking of a role-holder by no name ("A
+    # politician representing the Sikh community was killed. Officials said Awtar Singh
+    # Khalsa ... was dead") is described by it.
+    introduced = (
+        stems_of(words_of(passage.sentence))
+        if fact is not None and context != passage.sentence
+        and not facts.people(passage.sentence, actors, list(passage.group_spans))
+        and not _own_role_after(context, fact, actors)
+        else set()
+    )
     # "the police chief" is described as a chief and as of the police: a rebel chief is
     # another chief.
     described = fact is not None and all(
-        wanted and (facts.described_as(context, fact, wanted) or bool(wanted & claimant_role))
+        wanted and (facts.described_as(context, fact, wanted)
+                    or bool(wanted & claimant_role) or bool(wanted & introduced))
         for wanted in (roles, *((qualifiers,) if qualifiers else ()))
     )
     beside = _groups_beside(passage, context, fact) if described else set()
@@ -538,6 +549,18 @@ def _group_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]:
 
 # Words tying a role noun to the group after it: "spokesman *for* the TTP".
 _ROLE_TIES = frozenset({"of", "for", "from", "at", "in"})
+
+
+def _own_role_after(sentence: str, person: str, actors: Actors) -> bool:
+    """Whether the sentence gives a person a role of their own just after the name: "said
+    Dejan Panic, coordinator in Afghanistan for ..."."""
+    start = sentence.find(person)
+    after = _APPOSITION.match(sentence, start + len(person)) if start >= 0 else None
+    return after is not None and bool(actors.role_forms & set(words_of(after.group(1))))
+
+
+# ", the coordinator in Afghanistan": the words of an apposition after a name.
+_APPOSITION = re.compile(r",\s+((?:[\w’'-]+\s+){0,3}[\w’'-]+)")
 
 
 def _groups_beside(passage: Passage, sentence: str, person: str | None) -> set[str]:

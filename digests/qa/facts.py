@@ -840,6 +840,7 @@ def asked_fact(
             and not set(words_of(fact.text)) & vocabulary.not_person_words
             and not any(fact.text in source or source in fact.text for source in sources)
             and not _alias_of_asked(sentence, fact, asked)
+            and not (kin and _kin_of(sentence, fact, asked & vocabulary.kin_words))
             and not _only_speaking_unasked(question, sentence, fact, actors, vocabulary)
         ]
     anchors = _anchor_positions(sentence, matched, vocabulary)
@@ -1005,7 +1006,11 @@ def is_specific(kind: str, fact: str, actors: Actors) -> bool:
 
 
 # "..., said Matt Bryden", "according to Abu Mohammed": who speaks
-_SPEAKS_BEFORE = re.compile(r"\b(?:said|says|told|according to)\s+$")
+# ", said Matt Bryden", "according to Harf"; not "Officials said Awtar Singh Khalsa ...
+# was dead", where the one named is what is said of.
+_SPEAKS_BEFORE = re.compile(
+    r"(?:^|[,”\"'’]\s*)(?:said|says|told)\s+$|\baccording to\s+$"
+)
 # "Rasool Shah said", "Rasool Shah, Mingora police chief said", "Mohib, 35, told AFP"
 # "Abdiasis Ibrahim who works for Universal TV, told Reuters"
 _SPEAKS_AFTER = re.compile(
@@ -1034,11 +1039,27 @@ def _only_speaking_unasked(
     )
 
 
+# Words from the relative to the person: "son of the late Osama".
+_KIN_OF_REACH = 4
+
+
 def _alias_of_asked(sentence: str, fact: Fact, asked: set[str]) -> bool:
     """Whether a person is another name of someone the question names: "Godane, also
     known as Mukhtar Abu Zubeyr" answers no "who replaced Godane?"."""
     alias = _ALIAS_BEFORE.search(sentence[: fact.start])
     return alias is not None and bool(set(words_of(alias.group("name"))) & asked)
+
+
+def _kin_of(sentence: str, fact: Fact, kin: set[str]) -> bool:
+    """Whether a person stands right after the relative asked for and "of": "Hamza is the
+    son of Osama bin Laden" gives Osama as whose son, not as the son."""
+    words = words_of(sentence[: fact.start])[-_KIN_OF_REACH:]
+    if "of" not in words:
+        return False
+    place = len(words) - 1 - words[::-1].index("of")
+    return set(words[place + 1 :]) <= {"the", "late", "a"} and any(
+        word in kin or word.rstrip("s") in kin for word in words[:place]
+    )
 
 
 def described_as(sentence: str, fact: str, wanted: frozenset[str]) -> bool:

@@ -405,6 +405,38 @@ def test_a_chairman_of_another_group_named_beside_him_is_no_chairman_of_the_one_
     assert any(text.startswith("Hadji Murad Ibrahim") for text in offered), offered
 
 
+def test_one_named_next_to_a_sentence_on_a_nameless_role_holder_is_described_by_it(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(
+        store, extractor, tmp_path / "jalalabad.txt",
+        "Blast in Jalalabad kills Sikhs",
+        "The blast came hours after President Ashraf Ghani opened a hospital in Jalalabad."
+        " A politician from the Sikh community was killed in the Jalalabad blast."
+        " Officials said Awtar Singh Khalsa was dead.",
+        "An interior ministry spokesman blamed the Haqqani network for the Kabul blast."
+        " “It's a massacre,” said Dejan Panic, coordinator for the aid group Emergency.",
+    )
+
+    def described(question: str) -> dict[str | None, float]:
+        """Whether any candidate giving each person describes them by the role asked."""
+        found: dict[str | None, float] = {}
+        for candidate in answer_candidates(
+            store, question, vocabulary=vocabulary, actors=extractor.actors
+        ):
+            found[candidate.fact] = max(
+                found.get(candidate.fact, 0.0), candidate.features["role_described"]
+            )
+        return found
+
+    politicians = described("which sikh politician was killed in the jalalabad blast")
+    assert politicians.get("awtar singh khalsa") == 1.0, politicians
+    assert politicians.get("ashraf ghani", 0.0) == 0.0, politicians
+    # One the next sentence gives a role of their own is not the one left unnamed.
+    spokesmen = described("which interior ministry spokesman blamed haqqani for the kabul blast")
+    assert spokesmen.get("dejan panic", 0.0) == 0.0, spokesmen
+
+
 def test_a_role_the_question_narrows_is_described_only_when_narrowed_alike(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:

@@ -492,6 +492,16 @@ def test_how_many_of_a_noun_is_no_figure_of_another_plural_thing() -> None:
     ) == "41"
 
 
+def test_whose_relative_someone_is_is_not_the_relative_asked_for() -> None:
+    sentence = "Hamza is the son of the late Osama bin Laden, the group said."
+    assert ask("which bin laden son is al qaeda pushing", sentence) is None
+    assert ask("which bin laden son is al qaeda pushing",
+               "The group is pushing Hamza bin Laden, son of Osama.") == "Hamza bin Laden"
+    # Asking no relative, whose son he is may answer.
+    assert ask("who founded al qaeda", "Hamza is the son of Osama bin Laden, who founded"
+               " al Qaeda.") == "Osama bin Laden"
+
+
 def test_how_many_of_those_counted_were_something_counts_that_something() -> None:
     sentence = "Officials said 31 people had been killed, including 22 Shi'ite Muslims."
     assert ask("how many of the dead were shia", sentence) == "22"
@@ -556,6 +566,13 @@ def test_the_one_saying_it_answers_only_a_question_about_speaking_or_a_role() ->
     assert ask("who was the pentagon press secretary on godane's death", briefing) == (
         "John Kirby"
     )
+    # One named after "Officials said" is what they said of, not who said it.
+    reported = "Officials said Awtar Singh Khalsa died in the blast in Jalalabad."
+    assert ask("which sikh politician died in the jalalabad blast", reported) == (
+        "Awtar Singh Khalsa"
+    )
+    quoted_after = '"It is a massacre," said Dejan Panic of the blast in Kabul.'
+    assert ask("who died in the kabul blast", quoted_after) is None
 
 
 def test_a_military_unit_is_no_person() -> None:
