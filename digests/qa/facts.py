@@ -1171,6 +1171,9 @@ def _counts_people(sentence: str, fact: Fact, vocabulary: Vocabulary) -> bool:
     )
 
 
+_RATE_AFTER = re.compile(r"^\s+(?:a|an|per|each|every)\s+(?:day|week|month|year)\b")
+
+
 def _counts(sentence: str, fact: Fact, counted: frozenset[str], *, noun: bool) -> bool:
     """Whether a counted noun stands just after the figure ("6,000 fighters") or just
     before it ("killing 14 officers" counts from "killing"). When the question counts a
@@ -1184,7 +1187,11 @@ def _counts(sentence: str, fact: Fact, counted: frozenset[str], *, noun: bool) -
             and stem(counting) not in counted
         ):
             return False
-    before = words_of(sentence[: fact.start])[-_FIGURE_NOUN_REACH:]
+    # A rate ("an average of 75 a month") names what it counts earlier in the sentence:
+    # "the number of attacks ... doubled, with an average of 75 a month".
+    before = words_of(sentence[: fact.start])
+    if not _RATE_AFTER.match(sentence[fact.end :]):
+        before = before[-_FIGURE_NOUN_REACH:]
     return any(stem(word) in counted for word in (*after, *before))
 
 

@@ -502,6 +502,15 @@ def test_whose_relative_someone_is_is_not_the_relative_asked_for() -> None:
                " al Qaeda.") == "Osama bin Laden"
 
 
+def test_a_rate_counts_what_its_sentence_named_before_it() -> None:
+    sentence = ("In Kirkuk the number of attacks attributed to IS doubled last year, with an"
+                " average of 75 a month.")
+    assert ask("how many IS attacks a month in kirkuk", sentence) == "75"
+    # Not a figure standing by itself that far from what is counted.
+    assert ask("how many IS attacks in kirkuk", "In Kirkuk the attacks attributed to IS"
+               " doubled last year, when the group had 75 in the province.") is None
+
+
 def test_how_many_of_those_counted_were_something_counts_that_something() -> None:
     sentence = "Officials said 31 people had been killed, including 22 Shi'ite Muslims."
     assert ask("how many of the dead were shia", sentence) == "22"
