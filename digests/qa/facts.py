@@ -736,6 +736,13 @@ def asked_fact(
         named = {group.name for group in question.groups}
         linked_only = set() if asked & _LINK_WORDS else _linked_only(sentence, group_spans,
                                                                       span_groups)
+        # "Nur Misuari, founding chairman of the MNLF" tells who he is, not which group
+        # did what is asked, unless the question asks about a role ("which group does he
+        # chair?").
+        if not asked & actors.role_forms:
+            linked_only |= _role_holders_only(sentence, group_spans, span_groups, actors)
+        if not any(word.startswith(("condemn", "denounc")) for word in asked):
+            linked_only |= _condemning_only(sentence, group_spans, span_groups)
         others = [name for name in groups if name not in named and name not in linked_only]
         if others:
             # A group claiming it (a claim's speaker, placed nowhere) first, then the group
@@ -946,6 +953,52 @@ def _linked_only(
         )
         linked[name] = linked.get(name, True) and is_link
     return {name for name, only in linked.items() if only}
+
+
+# A role after a group's name, then the person holding it: "MILF first vice chairman
+# Ghazzali Jaafar".
+_ROLE_BEFORE_NAME = re.compile(r"^\s+(?:[a-z-]+\s+){0,2}([a-z-]+)\s+[A-Z]")
+# Words after a group's name to "condemning": "has added its voice to those condemning".
+_CONDEMNING_REACH = 8
+# ", founding chairman of the", ", a spokesman for": a role describing a person just
+# named, which a group's name follows.
+_ROLE_OF_BEFORE = re.compile(
+    r"\b[A-Z][a-z][\w’'-]*,\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?([\w-]+)\s+"
+    r"(?:of|for)\s+(?:the\s+)?$"
+)
+
+
+def _role_holders_only(
+    sentence: str, group_spans: Sequence[tuple[int, int]], span_groups: Sequence[str],
+    actors: Actors,
+) -> set[str]:
+    """The groups a sentence names only as what someone's role is of: "Nur Misuari,
+    founding chairman of the Moro National Liberation Front"."""
+    only: dict[str, bool] = {}
+    for (start, end), name in zip(group_spans, span_groups, strict=True):
+        if sentence[:start].rstrip().endswith("("):
+            continue  # "(MNLF)" after the name: the same mention
+        role = _ROLE_OF_BEFORE.search(sentence[:start])
+        after = _ROLE_BEFORE_NAME.match(sentence[end:])
+        only[name] = only.get(name, True) and bool(
+            (role and role.group(1).lower() in actors.role_forms)
+            or (after and after.group(1).lower() in actors.role_forms)
+        )
+    return {name for name, held in only.items() if held}
+
+
+def _condemning_only(
+    sentence: str, group_spans: Sequence[tuple[int, int]], span_groups: Sequence[str]
+) -> set[str]:
+    """The groups a sentence names only as condemning something: "The MILF has added its
+    voice to those condemning the bomb attack" did not bomb."""
+    only: dict[str, bool] = {}
+    for (_, end), name in zip(group_spans, span_groups, strict=True):
+        after = words_of(_CLAUSE_BREAK.split(sentence[end:])[0])[:_CONDEMNING_REACH]
+        only[name] = only.get(name, True) and any(
+            word.startswith(("condemn", "denounc")) for word in after
+        )
+    return {name for name, held in only.items() if held}
 
 
 def support(

@@ -246,6 +246,33 @@ def test_a_group_named_as_another_s_ally_or_patron_did_not_do_it() -> None:
                      mentions) == "Bangsamoro Islamic Freedom Fighters"
 
 
+def test_a_group_named_as_what_someone_s_role_is_of_or_as_condemning_it_did_not_do_it(
+) -> None:
+    mall = ("Reports named Nur Misuari, founding chairman of the Moro National Liberation"
+            " Front (MNLF), as the owner of the bombed mall.")
+    mnlf = {"Moro National Liberation Front": "Moro National Liberation Front",
+            "MNLF": "Moro National Liberation Front"}
+    assert ask_group("which group bombed the mall", mall, mnlf) is None
+    # ... unless the question asks about the role.
+    assert ask_group("which group is nur misuari the founding chairman of", mall, mnlf) == (
+        "Moro National Liberation Front"
+    )
+    jaafar = "The commission under MILF first vice chairman Ghazzali Jaafar urged a probe."
+    milf = {"MILF": "Moro Islamic Liberation Front"}
+    assert ask_group("which group is behind the bombing probe", jaafar, milf) is None
+    condemning = "The MILF has added its voice to those condemning the bomb attack."
+    assert ask_group("which group was behind the bomb attack", condemning, milf) is None
+    assert ask_group("which group condemned the bomb attack", condemning, milf) == (
+        "Moro Islamic Liberation Front"
+    )
+    # The head of a group claiming it, named by no name, speaks for the group.
+    claim = ("On May 3, the Indian-born head of al-Qaeda in the Indian Subcontinent claimed"
+             " the attacks.")
+    assert ask_group("who claimed the attacks", claim, {
+        "al-Qaeda in the Indian Subcontinent": "al-Qaeda in the Indian Subcontinent"
+    }) == "al-Qaeda in the Indian Subcontinent"
+
+
 def test_names_given_are_quoted_or_follow_a_word_for_naming() -> None:
     sentence = (
         'The offensive, codenamed "Al-Faisal", began as Operation Al Khandaq ended; Godane,'
