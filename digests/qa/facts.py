@@ -351,13 +351,18 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "eighty": 80, "ninety": 90}
 
 
+# "town of Rawalpindi" is Rawalpindi.
+_PLACE_OF = re.compile(r"^" + _PLACE_WORDS + r"\s+of\s+(?=\S)")
+
+
 def fact_key(fact: str) -> str:
     """What two facts must share to be the same: "At least 31" and "31", "Twenty-one" and
-    "21", "the town of Arge" and "town of Arge" are."""
+    "21", "the town of Arge" and "Arge" are."""
     key = " ".join(fact.casefold().split())
     while (shorter := _QUALIFIER_OR_ARTICLE.sub("", key)) != key:
         key = shorter
     key = re.sub(r"(?<=\d),(?=\d{3})", "", key)
+    key = _PLACE_OF.sub("", key)
     parts = key.split("-")
     if key in _UNITS:
         return str(_UNITS.index(key))
