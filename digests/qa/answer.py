@@ -567,9 +567,9 @@ def _groups_beside(passage: Passage, sentence: str, person: str | None) -> set[s
     """The watchlist groups named within a few words of a person in the passage's own
     sentence: those a role describing the person may be of. Only by name: "the group"
     refers to a group, maybe not the one it is taken for."""
-    start = -1 if person is None or sentence != passage.sentence else sentence.find(person)
-    if start < 0 or person is None:
+    if person is None or sentence != passage.sentence or person not in sentence:
         return set()
+    start = sentence.index(person)
     end = start + len(person)
     return {
         name for (group_start, group_end), name

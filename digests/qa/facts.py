@@ -1063,8 +1063,7 @@ def is_specific(kind: str, fact: str, actors: Actors) -> bool:
     return True
 
 
-# "..., said Matt Bryden", "according to Abu Mohammed": who speaks
-# ", said Matt Bryden", "according to Harf"; not "Officials said Awtar Singh Khalsa ...
+# Who speaks: ", said Matt Bryden", "according to Harf"; not "Officials said Awtar Singh Khalsa ...
 # was dead", where the one named is what is said of.
 _SPEAKS_BEFORE = re.compile(
     r"(?:^|[,”\"'’]\s*)(?:said|says|told)\s+$|\baccording to\s+$"
@@ -1097,15 +1096,15 @@ def _only_speaking_unasked(
     )
 
 
-# Words from the relative to the person: "son of the late Osama".
-_KIN_OF_REACH = 4
-
-
 def _alias_of_asked(sentence: str, fact: Fact, asked: set[str]) -> bool:
     """Whether a person is another name of someone the question names: "Godane, also
     known as Mukhtar Abu Zubeyr" answers no "who replaced Godane?"."""
     alias = _ALIAS_BEFORE.search(sentence[: fact.start])
     return alias is not None and bool(set(words_of(alias.group("name"))) & asked)
+
+
+# Words from the relative to the person: "son of the late Osama".
+_KIN_OF_REACH = 4
 
 
 def _kin_of(sentence: str, fact: Fact, kin: set[str]) -> bool:

@@ -337,6 +337,21 @@ def _offered(
     )]
 
 
+def _described_by_role(
+    store: Store, question: str, extractor: Extractor, vocabulary: Vocabulary
+) -> dict[str | None, float]:
+    """For each person offered, whether any candidate giving them describes them by the
+    role the question asks for (1.0) or none does (0.0)."""
+    found: dict[str | None, float] = {}
+    for candidate in answer_candidates(
+        store, question, vocabulary=vocabulary, actors=extractor.actors
+    ):
+        found[candidate.fact] = max(
+            found.get(candidate.fact, 0.0), candidate.features["role_described"]
+        )
+    return found
+
+
 def test_a_source_the_question_names_by_its_short_form_is_not_the_one_asked_for(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
@@ -417,23 +432,16 @@ def test_one_named_next_to_a_sentence_on_a_nameless_role_holder_is_described_by_
         "An interior ministry spokesman blamed the Haqqani network for the Kabul blast."
         " “It's a massacre,” said Dejan Panic, coordinator for the aid group Emergency.",
     )
-
-    def described(question: str) -> dict[str | None, float]:
-        """Whether any candidate giving each person describes them by the role asked."""
-        found: dict[str | None, float] = {}
-        for candidate in answer_candidates(
-            store, question, vocabulary=vocabulary, actors=extractor.actors
-        ):
-            found[candidate.fact] = max(
-                found.get(candidate.fact, 0.0), candidate.features["role_described"]
-            )
-        return found
-
-    politicians = described("which sikh politician was killed in the jalalabad blast")
+    politicians = _described_by_role(
+        store, "which sikh politician was killed in the jalalabad blast", extractor, vocabulary
+    )
     assert politicians.get("awtar singh khalsa") == 1.0, politicians
     assert politicians.get("ashraf ghani", 0.0) == 0.0, politicians
     # One the next sentence gives a role of their own is not the one left unnamed.
-    spokesmen = described("which interior ministry spokesman blamed haqqani for the kabul blast")
+    spokesmen = _described_by_role(
+        store, "which interior ministry spokesman blamed haqqani for the kabul blast", extractor,
+        vocabulary,
+    )
     assert spokesmen.get("dejan panic", 0.0) == 0.0, spokesmen
 
 
@@ -446,13 +454,10 @@ def test_a_role_the_question_narrows_is_described_only_when_narrowed_alike(
         "Separatist chief Aslam Baloch planned the attack on the consulate in Karachi.",
         "City police chief Amir Shaikh said three attackers came to the consulate in a car.",
     )
-    described = {
-        candidate.fact: candidate.features["role_described"]
-        for candidate in answer_candidates(
-            store, "who was the karachi police chief quoted on the consulate attack",
-            vocabulary=vocabulary, actors=extractor.actors,
-        )
-    }
+    described = _described_by_role(
+        store, "who was the karachi police chief quoted on the consulate attack", extractor,
+        vocabulary,
+    )
     # A separatist chief is a chief, but not the police chief asked for.
     assert described.get("amir shaikh") == 1.0, described
     assert described.get("aslam baloch") == 0.0, described
