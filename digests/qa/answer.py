@@ -53,6 +53,8 @@ _CLAUSE_WORDS = 32
 # A claim's content stands for its sentence when it holds most of the sentence's words.
 _CLAIM_WHOLE_SHARE = 0.8
 _CLOSEST_CLAIMS = 3
+# A figure written in digits: "107", "6,000".
+_FIGURE_WORD = re.compile(r"(?<![\w.,])\d{2,}(?:,\d{3})*(?![\w])")
 # A year the question names ("the 2008 Marriott bombing") is as specific as a name.
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Words before a person read for what they speak for ("Pentagon spokesman ...").
@@ -193,6 +195,11 @@ def _candidates(
     focus = _focus_stems(question, actors, vocabulary)
     asked_countries = _countries_named(question, actors, vocabulary)
     direction = facts.asked_direction(question)
+    # A figure the question gives ("who put the number injured at 107?") is as telling as
+    # a rare word, whatever the sentence's words.
+    asked_figures = {
+        figure for figure in _FIGURE_WORD.findall(question.text) if not _YEAR.match(figure)
+    }
     # The question's longer words as typed, found as parts of the sentence's words ("kill"
     # in "killed"): plain overlap, each word counting alike, beside the coverage that
     # weighs words by their rarity.
@@ -230,6 +237,9 @@ def _candidates(
         features["conflicts"] = float(
             _conflicts(question, passage.sentence, asked_countries, actors)
         )
+        features["figure_asked"] = float(bool(
+            asked_figures and asked_figures & set(_FIGURE_WORD.findall(passage.sentence))
+        ))
         lowered = passage.sentence.lower()
         features["plain_words"] = float(sum(word in lowered for word in typed))
         drafts.append((answer, fact, features))

@@ -64,6 +64,7 @@ FEATURES = (
     "focus_near",  # the word the question asks about stands near the fact
     "conflicts",  # the sentence names another day or country than the question
     "direction",  # the place is where the question asks something went to (or came from)
+    "figure_asked",  # the sentence holds a figure the question gives ("the figure of 107")
     "plain_words",  # of the question's longer words as typed, how many the sentence holds,
     # against the candidate holding most (1)
     # 1 for a question of that kind ("what", "who", ...): answering a question of one kind

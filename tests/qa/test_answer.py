@@ -445,6 +445,32 @@ def test_one_named_next_to_a_sentence_on_a_nameless_role_holder_is_described_by_
     assert spokesmen.get("dejan panic", 0.0) == 0.0, spokesmen
 
 
+def test_a_sentence_holding_a_figure_the_question_gives_is_marked(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(
+        store, extractor, tmp_path / "aleppo.txt",
+        "Suspected gas attack in Aleppo",
+        "State news agency SANA said 107 people were injured in Aleppo in 2018.",
+        "Doctor Zaher Batal said he treated the injured in Aleppo for chlorine in 2018.",
+    )
+
+    def marked(question: str) -> dict[str, float]:
+        return {
+            candidate.answer.citations[0].sentence: candidate.features["figure_asked"]
+            for candidate in answer_candidates(
+                store, question, vocabulary=vocabulary, actors=extractor.actors
+            )
+        }
+
+    figures = marked("who gave the figure of 107 injured in aleppo")
+    assert figures, figures
+    assert all(value == float("107" in sentence) for sentence, value in figures.items()), figures
+    assert 1.0 in figures.values(), figures
+    # A year is when, not a figure given: it marks nothing.
+    assert set(marked("who said the injured in aleppo in 2018 were gassed").values()) == {0.0}
+
+
 def test_a_role_the_question_narrows_is_described_only_when_narrowed_alike(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
