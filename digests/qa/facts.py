@@ -556,8 +556,20 @@ def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
             continue
         if any(_NOT_A_NAME_WORD.match(word) for word in match.group().split()):
             continue
+        if _BODY_NAMED_FOR.search(sentence[: match.start()]):
+            continue  # "the Syrian Observatory for Human Rights": a body's name
         found.append(Fact(match.group(), match.start(), match.end()))
     return found
+
+
+# A capitalised word and "for" or "of" before capitalised words: the rest of a body's
+# name ("Observatory for Human Rights", "Center for Strategic and International Studies").
+_BODY_NAMED_FOR = re.compile(
+    r"\b(?:Observatory|Center|Centre|Institute|Council|Committee|Commission|Foundation|"
+    r"Organi[sz]ation|Office|Ministry|Department|Agency|Union|Coalition|Alliance|League|"
+    r"Bureau|Society|Association|Federation|Fund|Court|Network)\s+(?:for|of)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'-]*\s+(?:and\s+)?)*$"
+)
 
 
 _POSSESSIVE = re.compile(r"\w['’]s\b")

@@ -611,6 +611,16 @@ def test_the_one_saying_it_answers_only_a_question_about_speaking_or_a_role() ->
     assert ask("who died in the kabul blast", quoted_after) is None
 
 
+def test_the_rest_of_a_body_s_name_is_no_person() -> None:
+    observatory = "The shells spread a stench, the Syrian Observatory for Human Rights said."
+    assert texts(people(observatory, ACTORS, [])) == []
+    study = "A study by the Center for Strategic and International Studies found it."
+    assert texts(people(study, ACTORS, [])) == []
+    assert texts(people("Secretary of State Mike Pompeo said so.", ACTORS, [])) == [
+        "Mike Pompeo"
+    ]
+
+
 def test_a_military_unit_is_no_person() -> None:
     assert names_a_person("Cirilito Sobejana", ACTORS, VOCABULARY)
     assert not names_a_person("the Army's 6th Infantry Division", ACTORS, VOCABULARY)
