@@ -237,9 +237,9 @@ def _candidates(
         features["conflicts"] = float(
             _conflicts(question, passage.sentence, asked_countries, actors)
         )
-        features["figure_asked"] = float(bool(
-            asked_figures and asked_figures & set(_FIGURE_WORD.findall(passage.sentence))
-        ))
+        features["figure_asked"] = float(
+            bool(asked_figures & set(_FIGURE_WORD.findall(passage.sentence)))
+        )
         lowered = passage.sentence.lower()
         features["plain_words"] = float(sum(word in lowered for word in typed))
         drafts.append((answer, fact, features))

@@ -562,7 +562,7 @@ def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
     return found
 
 
-# A capitalised word and "for" or "of" before capitalised words: the rest of a body's
+# A word for a body and "for" or "of" before capitalised words: the rest of the body's
 # name ("Observatory for Human Rights", "Center for Strategic and International Studies").
 _BODY_NAMED_FOR = re.compile(
     r"\b(?:Observatory|Center|Centre|Institute|Council|Committee|Commission|Foundation|"
