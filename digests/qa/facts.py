@@ -7,7 +7,7 @@ one nearest the words the question asked about.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -958,18 +958,28 @@ def _in_aside_elsewhere(
     return False
 
 
+def _named_only_as(
+    group_spans: Sequence[tuple[int, int]], span_groups: Sequence[str],
+    is_such: Callable[[int, int], bool | None],
+) -> set[str]:
+    """The groups every mention of which `is_such` (start, end) holds for; a mention it
+    returns None for is passed over."""
+    only: dict[str, bool] = {}
+    for (start, end), name in zip(group_spans, span_groups, strict=True):
+        such = is_such(start, end)
+        if such is not None:
+            only[name] = only.get(name, True) and such
+    return {name for name, held in only.items() if held}
+
+
 def _linked_only(
     sentence: str, group_spans: Sequence[tuple[int, int]], span_groups: Sequence[str]
 ) -> set[str]:
     """The groups a sentence names only as another's patron or ally: "a Malian group with
     links to al Qaeda claimed it", "the Islamic State-linked BIFF": not who did it."""
-    linked: dict[str, bool] = {}
-    for (start, end), name in zip(group_spans, span_groups, strict=True):
-        is_link = bool(
-            _LINKED_BEFORE.search(sentence[:start]) or _LINKED_AFTER.match(sentence[end:])
-        )
-        linked[name] = linked.get(name, True) and is_link
-    return {name for name, only in linked.items() if only}
+    return _named_only_as(group_spans, span_groups, lambda start, end: bool(
+        _LINKED_BEFORE.search(sentence[:start]) or _LINKED_AFTER.match(sentence[end:])
+    ))
 
 
 # A role after a group's name, then the person holding it: "MILF first vice chairman
@@ -991,17 +1001,18 @@ def _role_holders_only(
 ) -> set[str]:
     """The groups a sentence names only as what someone's role is of: "Nur Misuari,
     founding chairman of the Moro National Liberation Front"."""
-    only: dict[str, bool] = {}
-    for (start, end), name in zip(group_spans, span_groups, strict=True):
+
+    def holds_role(start: int, end: int) -> bool | None:
         if sentence[:start].rstrip().endswith("("):
-            continue  # "(MNLF)" after the name: the same mention
+            return None  # "(MNLF)" after the name: the same mention
         role = _ROLE_OF_BEFORE.search(sentence[:start])
         after = _ROLE_BEFORE_NAME.match(sentence[end:])
-        only[name] = only.get(name, True) and bool(
+        return bool(
             (role and role.group(1).lower() in actors.role_forms)
             or (after and after.group(1).lower() in actors.role_forms)
         )
-    return {name for name, held in only.items() if held}
+
+    return _named_only_as(group_spans, span_groups, holds_role)
 
 
 def _condemning_only(
@@ -1009,13 +1020,10 @@ def _condemning_only(
 ) -> set[str]:
     """The groups a sentence names only as condemning something: "The MILF has added its
     voice to those condemning the bomb attack" did not bomb."""
-    only: dict[str, bool] = {}
-    for (_, end), name in zip(group_spans, span_groups, strict=True):
-        after = words_of(_CLAUSE_BREAK.split(sentence[end:])[0])[:_CONDEMNING_REACH]
-        only[name] = only.get(name, True) and any(
-            word.startswith(("condemn", "denounc")) for word in after
-        )
-    return {name for name, held in only.items() if held}
+    return _named_only_as(group_spans, span_groups, lambda _, end: any(
+        word.startswith(("condemn", "denounc"))
+        for word in words_of(_CLAUSE_BREAK.split(sentence[end:])[0])[:_CONDEMNING_REACH]
+    ))
 
 
 def support(
