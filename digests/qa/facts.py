@@ -7,7 +7,7 @@ one nearest the words the question asked about.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -395,6 +395,49 @@ def figures(sentence: str) -> list[Fact]:
     return found
 
 
+# Buildings a question may ask for by kind ("which train station did they hit?") and
+# the names a story gives them: "the Chhatrapati Shivaji rail station", "Terminal One".
+_FACILITY_WORDS = frozenset({
+    "station", "terminal", "airport", "airbase", "hospital", "hotel", "mall", "mosque",
+    "market", "prison", "jail", "stadium", "embassy", "consulate",
+})
+_FACILITY = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w’'-]+\s){1,4}(?:(?:rail|railway|train|bus|police)\s)?"
+    r"(?:[Ss]tation|[Tt]erminal|[Aa]irport|[Aa]ir [Bb]ase|[Aa]irbase|[Hh]ospital|[Hh]otel|"
+    r"[Mm]all|[Mm]osque|[Mm]arket|[Pp]rison|[Jj]ail|[Ss]tadium|[Ee]mbassy|[Cc]onsulate)"
+    r"|Terminal (?:One|Two|Three|\d))\b"
+)
+
+
+_WHICH_FACILITY = re.compile(
+    r"\b(?:which|what)(?: [\w-]+)? (" + "|".join(sorted(_FACILITY_WORDS)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _facility_asked(question: Question) -> frozenset[str]:
+    """The kind of building a question asks for: "which train station" -> station."""
+    return frozenset(match.lower() for match in _WHICH_FACILITY.findall(question.text))
+
+
+def facilities(sentence: str, kinds: Collection[str]) -> list[Fact]:
+    """Named buildings of the kinds asked for ("station"): "Chhatrapati Shivaji rail
+    station", "Terminal One"; a sentence's first word alone is no name ("Police
+    station")."""
+    if not kinds:
+        return []
+    found = []
+    for match in _FACILITY.finditer(sentence):
+        name = match.group(1)
+        kind = name.split()[-1].lower()
+        if name.startswith("Terminal "):
+            kind = "terminal"
+        if kind not in kinds or (match.start() == 0 and len(name.split()) == 2):
+            continue
+        found.append(Fact(name, match.start(1), match.end(1)))
+    return found
+
+
 def distances(sentence: str) -> list[Fact]:
     """Distances: "400 metres", "some 30 km"."""
     return [Fact(m.group(), m.start(), m.end()) for m in _DISTANCE.finditer(sentence)]
@@ -549,6 +592,13 @@ def people(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) ->
         if title:
             offset = match.start() + len(" ".join(words[: title[-1] + 1])) + 1
             named = _PERSON.match(sentence, offset)
+            if named is None:
+                continue
+            match = named
+        # "in Kabul Shah Marai": the name after a place or body standing first.
+        leading = max((end for start, end in taken if start == match.start()), default=None)
+        if leading is not None and leading < match.end():
+            named = _PERSON.match(sentence, leading + 1)
             if named is None:
                 continue
             match = named
@@ -817,6 +867,10 @@ def asked_fact(
             and not _in_aside_elsewhere(sentence, fact, matched, vocabulary)
         ]
         found = _in_direction_asked(question, sentence, found)
+        # "which train station?", "which terminal?": a named building of that kind, not
+        # the town it stands in.
+        if building := _facility_asked(question):
+            found = facilities(sentence, building)
     elif kind == "what":
         found = [
             fact for fact in names_given(sentence)
@@ -1175,9 +1229,12 @@ def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]
         return frozenset({stem(among)} | vocabulary.related(stem(among)))
     # The search words standing together first after "how many", past group names and
     # stop words ("how many TTP fighters", "how many bus passengers"; "how many were
-    # wounded in Tripoli" counts the wounded, not Tripoli).
+    # wounded in Tripoli" counts the wounded, not Tripoli), and past words that only
+    # qualify the noun ("how many other shabaab militants" counts militants).
     following: list[str] = []
     for word in words_of(question.text[match.end() :]):
+        if word in _BEFORE_COUNTED_NOUN and not following:
+            continue
         if word in question.terms:
             following.append(word)
         elif following:

@@ -75,7 +75,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:city|town|province|country|"
                   r"place|region|area|district|village|state|base|camp|island|neighbou?rhood|"
-                  r"suburb|port|valley|county|governorate|street|barangay)\b"
+                  r"suburb|port|valley|county|governorate|street|barangay|station|terminal|airport|"
+                  r"airbase|prison|jail|market|hospital)\b"
                   r"(?!" + _BODY_THEN_PERSON + r")|"
                   r"\b(?:which|what) parts? of\b|"  # "what part of Dahiyeh was hit?"
                   r"\blocation\b"),  # "which village elder" asks for a person
@@ -87,7 +88,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         r"(?:[\w-]+ ){0,2}(?:group|cell|outfit|militia|faction|network|"
                         r"organi[sz]ation)\b|"
                         r"\b(?:which|what)(?: [\w-]+){0,2} (?:group|outfit|militants?|militia|"
-                        r"faction|organi[sz]ation|insurgents?|rebels?|jihadists?)\b"
+                        r"faction|organi[sz]ation|insurgents?|rebels?|jihadists?|affiliates?|"
+                        r"offshoot|splinter|franchise|party|movement)\b"
                         # "which faction leader" asks for a person
                         r"(?!" + _BODY_THEN_PERSON + r")|"
                         r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"

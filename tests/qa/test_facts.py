@@ -548,6 +548,33 @@ def test_how_many_of_those_counted_were_something_counts_that_something() -> Non
     assert ask("how many of the rocket victims were kids", mostly) is None
 
 
+def test_words_qualifying_the_noun_counted_do_not_replace_it() -> None:
+    sentence = "Six other militants were also killed as the two vehicles headed to Barawe."
+    assert ask("how many other shabaab militants died along with him", sentence) == "Six"
+    assert ask("how many other civilians died with him", sentence) is None  # not militants
+
+
+def test_a_building_asked_for_by_kind_is_named_by_a_building_of_that_kind() -> None:
+    station = ("Blood smeared the floor of the Chhatrapati Shivaji rail station, where"
+               " attackers sprayed bullets in Mumbai.")
+    assert ask("which train station did the gunmen shoot up", station) == (
+        "Chhatrapati Shivaji rail station"
+    )
+    terminal = "The terrorists attacked the Terminal One of the old airport in Karachi."
+    assert ask("karachi airport raid - which terminal did they storm", terminal) == (
+        "Terminal One"
+    )
+    # The town a building stands in is no building; a building of another kind neither.
+    assert ask("which hotel did they storm", terminal) is None
+    assert ask("which train station did they hit", "Gunmen hit a station in Mumbai.") is None
+
+
+def test_a_name_after_a_place_standing_first_is_a_person() -> None:
+    sentence = "Nine died, including AFP's chief photographer in Kabul Shah Marai."
+    assert texts(people(sentence, ACTORS, [])) == ["Shah Marai"]
+    assert texts(people("They met in Kabul Tuesday.", ACTORS, [])) == []
+
+
 def test_the_words_narrowing_a_role_asked_for() -> None:
     def narrowing(question: str) -> frozenset[str]:
         return role_qualifiers(read_question(question, [], VOCABULARY), ACTORS, VOCABULARY)

@@ -89,6 +89,11 @@ def read(text: str):
         ("did IS offer any proof for its claim", "disputed"),
         ("has anyone verified the claim", "disputed"),
         ("who did ghani pick to lead the team", "who"),
+        # A building asked for by its kind is a place; an affiliate or party, a group.
+        ("which train station did the gunmen shoot up", "where"),
+        ("karachi airport raid - which terminal did they storm", "where"),
+        ("which AQ affiliate in syria is among the strongest", "which_group"),
+        ("which party does he advise", "which_group"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
