@@ -622,6 +622,9 @@ def _described_by_body(sentence: str, person: str, actors: Actors) -> bool:
         return False
     before = " ".join(sentence[:start].split()[-_DESCRIPTION_WORDS:])
     role_of = _ROLE_OF_AFTER.match(sentence, start + len(person))
+    # "Esmatullah Muradi, a spokesman for the governor of Kunduz" speaks for an office.
+    if role_of and role_of.group(1).split()[0].lower() in actors.role_forms:
+        return True
     return any(
         mention.kind in {"body", "institution", "media"}
         for text in (before, role_of.group(1) if role_of else "")
@@ -629,8 +632,11 @@ def _described_by_body(sentence: str, person: str, actors: Actors) -> bool:
     )
 
 
-# ", the commander of the Army's 6th Infantry Division": what a role after a name is of.
-_ROLE_OF_AFTER = re.compile(r",\s+(?:the\s+)?(?:[\w-]+\s+){1,3}of\s+(?:the\s+)?([^,.;]{1,40})")
+# ", the commander of the Army's 6th Infantry Division", ", a spokesman for the governor":
+# what or whom a role after a name is of.
+_ROLE_OF_AFTER = re.compile(
+    r",\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){1,3}(?:of|for)\s+(?:the\s+)?([^,.;]{1,40})"
+)
 
 
 # Kinds of question asking who someone is or something of them ("how old is he?").

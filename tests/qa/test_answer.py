@@ -386,6 +386,23 @@ def test_a_leader_of_a_body_named_after_the_person_leads_no_group_asked_about(
     assert_answer_starts(answer, "Cirilito Sobejana")
 
 
+def test_a_spokesman_for_an_office_is_no_spokesman_of_the_group_asked_about(
+    store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    _with_brief(
+        store, extractor, tmp_path / "kunduz.txt",
+        "Taliban seize three buses in Kunduz",
+        "The Taliban seized three buses in Kunduz, officials said. Esmatullah Muradi, a"
+        " spokesman for the governor of Kunduz, said the buses were seized on the highway.",
+    )
+    question = "which taliban spox confirmed they seized the buses"
+    offered = _offered(store, question, extractor, vocabulary)
+    assert not any("Muradi" in text for text in offered), offered
+    # The governor's spokesman is whom a question about the governor's asks for.
+    answer = ask(store, "which spokesman for the kunduz governor spoke", extractor, vocabulary)
+    assert_answer_starts(answer, "Esmatullah Muradi")
+
+
 def test_a_group_the_question_speaks_of_is_not_the_one_the_role_asked_for_is_of(
     store: Store, extractor: Extractor, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
