@@ -125,6 +125,9 @@ def test_outlets_by_name_or_by_the_word_for_an_outlet_beside_them() -> None:
     assert texts(outlets(
         "Britain's Daily Telegraph said it, and the letter was obtained by Fox News.", ACTORS
     )) == ["Daily Telegraph", "Fox News"]
+    assert texts(outlets(
+        "Press Trust of India quoted the railway police chief, A.K. Sharma.", ACTORS
+    )) == ["Press Trust of India"]
 
 
 def test_names_with_accents_and_hyphens() -> None:
