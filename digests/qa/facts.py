@@ -40,6 +40,10 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_FULL_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)"
+)
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DATE = re.compile(
     r"\b(?:(?:on|last|this|early|late|since|until|by)\s+)?"
@@ -49,6 +53,12 @@ _DATE = re.compile(
     r"|(?:in\s+)?" + _MONTH + r"\s+\d{4}|(?:in\s+)?(?:19|20)\d{2}"
     r"|yesterday|today|(?:last|this|next) (?:week|month|year|weekend)"
     r"|(?:earlier|later) this (?:week|month|year))(?!\w)"
+)
+# A month alone, after a word placing something in it: "in January", "since November
+# last year"; not "March" or "May" standing by themselves.
+_MONTH_ALONE = re.compile(
+    r"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Ee]arly|[Ll]ate|[Ff]rom)\s+" + _FULL_MONTH
+    + r"(?:\s+(?:last|this|next)\s+year)?(?![\w-])"
 )
 # A wire story's dateline: "KABUL, Jan 28 — ...", "PORT-AU-PRINCE, Feb 23 — ...".
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{1,40},\s+(" + _MONTH + r"\s+\d{1,2})\b")
@@ -496,7 +506,15 @@ def outlets(sentence: str, actors: Actors) -> list[Fact]:
 
 def dates(sentence: str) -> list[Fact]:
     """Dates and days: "on Wednesday (Dec 26)", "last month", "in 2017"."""
-    return [Fact(match.group(), match.start(), match.end()) for match in _DATE.finditer(sentence)]
+    found = [Fact(match.group(), match.start(), match.end()) for match in _DATE.finditer(sentence)]
+    for match in _MONTH_ALONE.finditer(sentence):
+        # "in November last year" holds "last year": the month says more.
+        overlapping = [fact for fact in found
+                       if fact.start < match.end() and match.start() < fact.end]
+        if all(match.start() <= fact.start and fact.end <= match.end() for fact in overlapping):
+            found = [fact for fact in found if fact not in overlapping]
+            found.append(Fact(match.group(), match.start(), match.end()))
+    return sorted(found, key=lambda fact: fact.start)
 
 
 def places(sentence: str, actors: Actors, group_spans: list[tuple[int, int]]) -> list[Fact]:

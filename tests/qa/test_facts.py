@@ -80,6 +80,19 @@ def test_dates_days_and_relative_times() -> None:
     assert texts(dates(sentence)) == ["on Wednesday (Dec 26)", "last month", "in 2017"]
 
 
+def test_a_month_alone_is_a_date_after_a_word_placing_something_in_it() -> None:
+    assert texts(dates("Rauf declared allegiance to Isis in January.")) == ["in January"]
+    assert texts(dates("He was killed in a drone strike in November last year.")) == [
+        "in November last year"
+    ]
+    assert texts(dates("In September, IS hit the oil company.")) == ["In September"]
+    # A day or year beside the month still belongs to it; a bare month word is no date.
+    assert texts(dates("In May 2014 they met on March 3.")) == ["May 2014", "on March 3"]
+    assert texts(dates("The March of Return went on.")) == []
+    assert ask("when did rauf declare for isis", "Rauf declared allegiance to Isis in"
+               " January, and claimed to be recruiting.") == "in January"
+
+
 def test_groups_off_the_watchlist_by_how_groups_name_themselves() -> None:
     sentence = (
         'A previously unknown group calling itself the Deccan Mujahideen, and JNIM, said'
