@@ -73,7 +73,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
         ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
                  r"^\W*(?:the )?date of\b|"  # "date of the last report on him?"
                  r"\bhow long ago\b"),
-        ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:city|town|province|country|"
+        ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:cities|towns|provinces|"
+                  r"countries|villages|districts|regions|areas|places|city|town|province|country|"
                   r"place|region|area|district|village|state|base|camp|island|neighbou?rhood|"
                   r"suburb|port|valley|county|governorate|street|barangay|station|terminal|airport|"
                   r"airbase|prison|jail|market|hospital)\b"

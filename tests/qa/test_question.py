@@ -94,6 +94,8 @@ def read(text: str):
         ("karachi airport raid - which terminal did they storm", "where"),
         ("which AQ affiliate in syria is among the strongest", "which_group"),
         ("which party does he advise", "which_group"),
+        ("rockets hit buildings in which israeli towns", "where"),
+        ("which countries sent troops", "where"),
     ],
 )
 def test_kinds(text: str, kind: str) -> None:
