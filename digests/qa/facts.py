@@ -405,6 +405,16 @@ def figures(sentence: str) -> list[Fact]:
     return found
 
 
+_ASKS_COUNTRY = re.compile(r"\b(?:which|what)(?: [\w-]+)? country\b", re.IGNORECASE)
+_ASKS_TOWN = re.compile(
+    r"\b(?:which|what)(?: [\w-]+)? (?:town|city|village|neighbou?rhood|suburb)\b",
+    re.IGNORECASE,
+)
+# "West African", "Iraqi Kurdish": a people's adjective; "Sahel region": a wider place.
+_NOT_A_TOWN = re.compile(
+    r"(?:ian|ean|ese|ish|African|American|\b(?:region|province|state|country|coast))$",
+    re.IGNORECASE,
+)
 # Buildings a question may ask for by kind ("which train station did they hit?") and
 # the names a story gives them: "the Chhatrapati Shivaji rail station", "Terminal One".
 _FACILITY_WORDS = frozenset({
@@ -885,6 +895,15 @@ def asked_fact(
             and not _in_aside_elsewhere(sentence, fact, matched, vocabulary)
         ]
         found = _in_direction_asked(question, sentence, found)
+        # "from which country?" is answered by a country, "which town?" by no country
+        # nor the people of one ("the West African country").
+        if _ASKS_COUNTRY.search(question.text):
+            found = [fact for fact in found if fact.text in actors.countries]
+        elif _ASKS_TOWN.search(question.text):
+            found = [
+                fact for fact in found
+                if fact.text not in actors.countries and not _NOT_A_TOWN.search(fact.text)
+            ]
         # "which train station?", "which terminal?": a named building of that kind, not
         # the town it stands in.
         if building := _facility_asked(question):

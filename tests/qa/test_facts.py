@@ -585,6 +585,14 @@ def test_a_building_asked_for_by_kind_is_named_by_a_building_of_that_kind() -> N
     assert ask("which train station did they hit", "Gunmen hit a station in Mumbai.") is None
 
 
+def test_which_country_is_answered_by_a_country_and_which_town_by_no_wider_place() -> None:
+    sentence = "The troops stationed in Mogadishu came from Burundi, officials said."
+    assert ask("the troops there are from which country", sentence) == "Burundi"
+    assert ask("which city were the troops stationed in", sentence) == "Mogadishu"
+    wider = "Two soldiers were killed in the West African country near the Sahel region."
+    assert ask("which town were the soldiers killed near", wider) is None
+
+
 def test_a_name_after_a_place_standing_first_is_a_person() -> None:
     sentence = "Nine died, including AFP's chief photographer in Kabul Shah Marai."
     assert texts(people(sentence, ACTORS, [])) == ["Shah Marai"]
