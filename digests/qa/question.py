@@ -217,13 +217,29 @@ def read_question(
 
 
 def question_kind(text: str) -> QuestionKind:
+    # "lakhvi, the mastermind who got bail - how old is he?": after a topic and a dash
+    # or colon, a question asking for a figure, place or date says what is asked.
+    topic = _TOPIC_BEFORE.match(text)
+    if topic is not None and (asked := _kind_of(text[topic.end() :])) in _ASKED_AFTER_TOPIC:
+        return asked
+    return _kind_of(text) or "what"
+
+
+# A topic, then a dash or colon, then the question: "kabul siege - how many died?".
+_TOPIC_BEFORE = re.compile(r".+\s[-–—]\s|.+:\s")
+# Who said what of whom may stand in the topic ("FM says X - who called that ridiculous?"
+# asks whether it is disputed); not a figure, place or date.
+_ASKED_AFTER_TOPIC = frozenset({"how_many", "how_old", "how_far", "when", "where"})
+
+
+def _kind_of(text: str) -> QuestionKind | None:
     found = [
         (match.start(), order, kind)
         for order, (kind, pattern) in enumerate(_KINDS)
         if (match := pattern.search(text)) is not None
     ]
     if not found:
-        return "what"
+        return None
     start, _, kind = min(found)
     if kind in {"when", "where"} and start > 0 and _OPENS_WITH_WHAT.match(text):
         return "what"

@@ -95,6 +95,12 @@ def read(text: str):
         ("which AQ affiliate in syria is among the strongest", "which_group"),
         ("which party does he advise", "which_group"),
         ("rockets hit buildings in which israeli towns", "where"),
+        # After a topic and a dash, a question for a figure, place or date decides; who
+        # said what may stand in the topic.
+        ("lakhvi, the mastermind who got bail - how old is he?", "how_old"),
+        ("omar hammami, the jihadi who fell out w/ godane - which US state was he from?",
+         "where"),
+        ("FM says he agreed to a ceasefire - who called that ridiculous?", "disputed"),
         ("which countries sent troops", "where"),
     ],
 )
