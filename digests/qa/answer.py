@@ -375,19 +375,34 @@ def _countries_named(question: Question, actors: Actors, vocabulary: Vocabulary)
 _WEEKDAYS = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )
+# Months as typed ("aug") and written, each to its full name; not "may" nor "march",
+# which are words too.
+_MONTH_WORD = {
+    **{name: name for name in (
+        "january", "february", "april", "june", "july", "august", "september", "october",
+        "november", "december",
+    )},
+    "jan": "january", "feb": "february", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october",
+    "nov": "november", "dec": "december",
+}
+_MONTHS = frozenset(_MONTH_WORD)
 
 
 def _conflicts(
     question: Question, sentence: str, asked_countries: set[str], actors: Actors
 ) -> bool:
-    """Whether the sentence speaks of another day or country than the question names:
-    "how many soldiers died on Sunday?" - "two were killed on Saturday"; "how many days
+    """Whether the sentence speaks of another day, month or country than the question
+    names: "how many soldiers died on Sunday?" - "two were killed on Saturday"; "how many days
     of mourning did Iran call?" - "the Iraqi cleric announced three days in Iraq"."""
-    asked_days = _WEEKDAYS.intersection(words_of(question.text))
-    if asked_days and question.kind != "when":
-        days = _WEEKDAYS.intersection(words_of(sentence))
-        if days and not days & asked_days:
-            return True
+    for named_in, known in ((_WEEKDAYS, None), (_MONTHS, _MONTH_WORD)):
+        asked = {known.get(word, word) if known else word
+                 for word in words_of(question.text) if word in named_in}
+        if asked and question.kind != "when":
+            given = {known.get(word, word) if known else word
+                     for word in words_of(sentence) if word in named_in}
+            if given and not given & asked:
+                return True
     if asked_countries:
         named = {
             mention.country or mention.name for mention in actors.find(sentence)

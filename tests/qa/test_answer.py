@@ -532,7 +532,7 @@ YEMEN_OFFENSIVE = "\n\n".join(
         " against Al-Qaeda outposts in Hadramawt on Sunday, a military official said.",
         "Eight soldiers and 19 suspected members of Al-Qaeda were killed, he said.",
         "In a letter, Al-Qaeda member Ustad Ahmad Farooq defended the group's bombing of a"
-        " market in Mukalla last month.",
+        " market in Mukalla in July.",
         "Saudi Arabia said it had backed the offensive.",
     )
 )
@@ -641,6 +641,20 @@ def test_a_sentence_naming_another_day_or_country_than_the_question_is_marked(
     assert conflicts("where did the UAE-trained forces launch the offensive")[launched] == 0.0
     # The document names Saudi Arabia, but that sentence names the Emirates only.
     assert conflicts("where did the saudi forces launch the offensive")[launched] == 1.0
+    # A month as typed ("aug") against the month the sentence writes.
+    def sentence_conflicts(question: str, sentence: str) -> float:
+        return next(
+            candidate.features["conflicts"]
+            for candidate in answer_candidates(
+                briefs_store, question, vocabulary=vocabulary, actors=extractor.actors
+            )
+            if candidate.answer.citations[0].sentence == sentence
+        )
+
+    defended = ("In a letter, Al-Qaeda member Ustad Ahmad Farooq defended the group's bombing"
+                " of a market in Mukalla in July.")
+    assert sentence_conflicts("who defended the mukalla market bombing in july", defended) == 0
+    assert sentence_conflicts("who defended the mukalla market bombing in aug", defended) == 1
 
 
 def _features_by_fact(
