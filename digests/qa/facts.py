@@ -182,6 +182,11 @@ _PEOPLE_ARMED = re.compile(
     r"\s(?:militants|rebels|insurgents|separatists|fighters|jihadists|gunmen|guerrillas)\b"
 )
 _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
+# "how many (ppl) did the westgate attack kill?": the words after "did" may say what did
+# it, not what is counted.
+_ASKS_WHAT_IT_DID = re.compile(
+    r"\bhow many (?:(?:people|ppl|persons) )?(?:did|do|does|will|would)\b", re.IGNORECASE
+)
 _COUNTED = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.IGNORECASE)
 _FIGURE_NOUN_REACH = 5  # words between a figure and the noun it counts
 # "how many gunmen", "how many TTP fighters": the question counts a noun, not "how many
@@ -219,6 +224,9 @@ _CASUALTY = re.compile(
 _CASUALTY_REACH = 10
 # What may befall those a figure counts, by kind: "how many were rescued?" is not answered
 # by "killed two crew members", nor "how many died?" by "50 wounded".
+_OUTCOME_NOUNS = frozenset(
+    {"dead", "deaths", "death", "lives", "fatalities", "injuries", "held"}
+)
 _OUTCOMES = {
     stem(word): outcome
     for outcome, words in {
@@ -858,7 +866,11 @@ def asked_fact(
         counted = _counted_stems(question, vocabulary)
         if counted:  # "how many fighters": a figure of fighters (or members), not of pagers
             noun = _COUNTED_NOUN.search(question.text) is not None
-            found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
+            found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)] or [
+                fact for fact in found
+                if _ASKS_WHAT_IT_DID.search(question.text)
+                and _outcome_of(sentence, fact) in _asked_outcomes(question, verbs_only=True)
+            ]
             if _counted_among(question) is not None:
                 # "12 people were killed, mostly children" counts no children: the part
                 # asked about is what the figure itself counts ("22 Shi'ite Muslims").
@@ -1280,18 +1292,24 @@ def _counted_stems(question: Question, vocabulary: Vocabulary) -> frozenset[str]
     return frozenset(stems.union(*(vocabulary.related(word_stem) for word_stem in stems)))
 
 
+def _asked_outcomes(question: Question, *, verbs_only: bool = False) -> set[str]:
+    """The fates a "how many" question asks about, read after "how many"; `verbs_only`,
+    by the verbs saying them ("kill", not the "death anniversary" a topic may name)."""
+    asked_after = _COUNTED.search(question.text)
+    return {
+        _OUTCOMES[stem(word)]
+        for word in words_of(question.text[asked_after.end() if asked_after else 0 :])
+        if stem(word) in _OUTCOMES and not (verbs_only and word in _OUTCOME_NOUNS)
+    }
+
+
 def _of_asked_outcome(question: Question, sentence: str, found: list[Fact]) -> list[Fact]:
     """The figures counting those whom the fate the question asks about befell ("how many
     were rescued?": not "killed two crew members"), or, when none does, those of whom
     nothing is said: "107 people were injured, ... hit three districts" counts the injured.
     The fate is read after "how many": "bus hostage story: how many prisoners were let
     go?" asks about no hostages."""
-    asked_after = _COUNTED.search(question.text)
-    asked = {
-        _OUTCOMES[stem(word)]
-        for word in words_of(question.text[asked_after.end() if asked_after else 0 :])
-        if stem(word) in _OUTCOMES
-    }
+    asked = _asked_outcomes(question)
     if not asked:
         return found
     outcomes = [_outcome_of(sentence, fact) for fact in found]

@@ -70,7 +70,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                      r"\bdisagree|\bproof\b|\bevidence\b|\bverif|"
                      # "does the CIA buy the IS claim?"
                      r"\b(?:buy|buys|bought)\b(?=.*\b(?:claim|story|version|account)\b)"),
-        ("when", r"\bwhen\b|\bwhat (?:day|date|time|year|month)\b|\bwhich (?:day|date|year)\b|"
+        ("when", r"\bwhen\b|\b(?:what|which) (?:day|date|time|year|yr|month)\b|"
                  r"^\W*(?:the )?date of\b|"  # "date of the last report on him?"
                  r"\bhow long ago\b"),
         ("where", r"\bwhere\b|\b(?:which|what)(?: [\w-]+)? (?:cities|towns|provinces|"

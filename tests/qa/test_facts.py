@@ -570,6 +570,17 @@ def test_words_qualifying_the_noun_counted_do_not_replace_it() -> None:
     assert ask("how many other civilians died with him", sentence) is None  # not militants
 
 
+def test_what_a_how_many_did_question_names_after_did_may_be_what_did_it() -> None:
+    westgate = ("The Westgate Mall attack in Nairobi in September 2013 killed at least 39"
+                " people.")
+    assert ask("how many ppl did the westgate mall attack kill?", westgate) == "at least 39"
+    # The figure must still be of what befell those the question asks about.
+    assert ask("how many did the westgate mall attack wound?", westgate) is None
+    convoy = "A bomber blew himself up near a convoy in Kabul, killing at least seven."
+    assert ask("how many ppl did police arrest during the death anniversary convoys",
+               convoy) is None
+
+
 def test_a_building_asked_for_by_kind_is_named_by_a_building_of_that_kind() -> None:
     station = ("Blood smeared the floor of the Chhatrapati Shivaji rail station, where"
                " attackers sprayed bullets in Mumbai.")

@@ -101,6 +101,8 @@ def read(text: str):
         ("omar hammami, the jihadi who fell out w/ godane - which US state was he from?",
          "where"),
         ("FM says he agreed to a ceasefire - who called that ridiculous?", "disputed"),
+        ("which month did the UN list tahrir al-sham", "when"),
+        ("what yr did the taliban try to broker talks", "when"),
         ("which countries sent troops", "where"),
     ],
 )
