@@ -7,6 +7,7 @@ from digests.qa.facts import (
     ages,
     asked_direction,
     asked_fact,
+    asked_roles,
     dates,
     described_as,
     direction_at,
@@ -608,6 +609,13 @@ def test_a_name_after_a_place_standing_first_is_a_person() -> None:
     sentence = "Nine died, including AFP's chief photographer in Kabul Shah Marai."
     assert texts(people(sentence, ACTORS, [])) == ["Shah Marai"]
     assert texts(people("They met in Kabul Tuesday.", ACTORS, [])) == []
+
+
+def test_a_military_rank_is_a_role_asked_for() -> None:
+    question = read_question(
+        "name of the somali army major who described the fighters", [], VOCABULARY
+    )
+    assert stem("major") in asked_roles(question, ACTORS, VOCABULARY)
 
 
 def test_the_words_narrowing_a_role_asked_for() -> None:
