@@ -264,7 +264,7 @@ _DESCRIPTION_REACH = 5  # words between a person and the role describing them
 # an article, a people's adjective or a place word between: "in the Iranian capital".
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?i:in|at|near|outside|across|from|into|inside|to|towards?|off|around|between|"
-    r"through|within)\s+(?i:the\s+|an?\s+)?"
+    r"through|within)\s+(?i:the\s+|an?\s+|both\s+|either\s+)?"
     r"(?:(?:[A-Z][\w’'-]*|[a-z]+-[a-z]+|" + _PLACE_WORDS
     + r"|(?i:capital|north|south|east|west|northern|southern|eastern|western|central|"
     r"north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?))\s+(?:of\s+)?){0,3}$"

@@ -90,7 +90,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = tuple(
                         r"organi[sz]ation)\b|"
                         r"\b(?:which|what)(?: [\w-]+){0,2} (?:group|outfit|militants?|militia|"
                         r"faction|organi[sz]ation|insurgents?|rebels?|jihadists?|affiliates?|"
-                        r"offshoot|splinter|franchise|party|movement)\b"
+                        r"offshoot|splinter|franchise|party|movement|insurgency|rebellion|uprising)\b"
                         # "which faction leader" asks for a person
                         r"(?!" + _BODY_THEN_PERSON + r")|"
                         r"\bwho(?:'s| is| was| were)? (?:behind|responsible|to blame|blamed)\b|"

@@ -611,6 +611,11 @@ def test_a_name_after_a_place_standing_first_is_a_person() -> None:
     assert texts(people("They met in Kabul Tuesday.", ACTORS, [])) == []
 
 
+def test_a_place_after_from_both_is_where_from() -> None:
+    sentence = "The delegation receives instructions from both Kandahar and Kabul."
+    assert ask("the delegation gets its instructions from where?", sentence) == "Kandahar"
+
+
 def test_a_military_rank_is_a_role_asked_for() -> None:
     question = read_question(
         "name of the somali army major who described the fighters", [], VOCABULARY

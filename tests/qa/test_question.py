@@ -102,6 +102,7 @@ def read(text: str):
          "where"),
         ("FM says he agreed to a ceasefire - who called that ridiculous?", "disputed"),
         ("which month did the UN list tahrir al-sham", "when"),
+        ("manmohan singh called which insurgency the biggest threat", "which_group"),
         ("what yr did the taliban try to broker talks", "when"),
         ("which countries sent troops", "where"),
     ],
