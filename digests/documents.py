@@ -363,11 +363,13 @@ def _load_jsonl_file(path: Path, max_bytes: int) -> Iterator[LoadResult]:
     source = str(path)
     if path.stat().st_size == 0:
         raise _Rejected("empty file")
+    blank = True
     with path.open("rb") as handle:
         for number, raw_line in enumerate(handle, start=1):
             location = f"line {number}"
             if not raw_line.strip():
                 continue
+            blank = False
             if len(raw_line) > max_bytes:
                 yield LoadFailure(
                     source,
@@ -376,6 +378,8 @@ def _load_jsonl_file(path: Path, max_bytes: int) -> Iterator[LoadResult]:
                 )
                 continue
             yield _attempt(source, location, _jsonl_document, raw_line, source, location)
+    if blank:
+        raise _Rejected("only blank lines; put one JSON object a line, with its 'text'")
 
 
 def _jsonl_document(raw_line: bytes, source: str, location: str) -> LoadedDocument:

@@ -370,6 +370,12 @@ def test_empty_file(tmp_path: Path) -> None:
     assert only_failure(path).reason == "empty file"
 
 
+def test_a_json_lines_file_of_blank_lines_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "blank.jsonl"
+    path.write_bytes(b"\t\n  \n")
+    assert only_failure(path).reason.startswith("only blank lines")
+
+
 def test_whitespace_only_file(tmp_path: Path) -> None:
     path = tmp_path / "blank.md"
     path.write_text("   \n\n\t\n")

@@ -7,7 +7,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from digests.commands import CommandError, parse_digest, parse_lookup
@@ -98,6 +98,7 @@ def test_normalising_twice_changes_nothing(text: str) -> None:
     st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".xml"]),
     st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode)),
 )
+@example(".jsonl", b"\t")  # once neither loaded nor reported
 def test_any_file_is_loaded_or_reported(tmp_path_factory, suffix: str, content: bytes) -> None:
     folder = tmp_path_factory.mktemp("hostile")
     path = folder / f"input{suffix}"
