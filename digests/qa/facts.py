@@ -423,6 +423,10 @@ _NOT_A_TOWN = re.compile(
     r"(?:ian|ean|ese|ish|African|American|\b(?:region|province|state|country|coast))$",
     re.IGNORECASE,
 )
+# "according to the Afghanistan Analysts Network", "according to Nasser Yassin, the ..."
+_ACCORDING_TO = re.compile(
+    r"\baccording to (?:the )?([A-Z][\w’'-]*(?:\s(?:of\s|for\s|and\s)?[A-Z][\w’'-]*)*)"
+)
 # Buildings a question may ask for by kind ("which train station did they hit?") and
 # the names a story gives them: "the Chhatrapati Shivaji rail station", "Terminal One".
 _FACILITY_WORDS = frozenset({
@@ -827,7 +831,11 @@ def asked_fact(
     if kind == "source":
         # An outlet the sentence names ("the Washington Post has spoken to ...", "via its
         # Amaq news agency"), the one nearest the question's words.
-        found = outlets(sentence, actors)
+        found = outlets(sentence, actors) or [
+            # "..., according to the Afghanistan Analysts Network": whoever it is.
+            Fact(match.group(1), match.start(1), match.end(1))
+            for match in _ACCORDING_TO.finditer(sentence)
+        ]
         if not found:
             return None
         anchors = _anchor_positions(sentence, matched, vocabulary) or [0]

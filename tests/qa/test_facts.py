@@ -144,6 +144,16 @@ def test_outlets_by_name_or_by_the_word_for_an_outlet_beside_them() -> None:
     )) == ["Press Trust of India"]
 
 
+def test_a_source_question_is_answered_by_whoever_it_is_according_to() -> None:
+    sentence = ("In 2017, insurgents tried three times to overrun the capital, according to"
+                " the Afghanistan Analysts Network.")
+    assert ask("according to who did the insurgents try 3 times to overrun the city",
+               sentence) == "Afghanistan Analysts Network"
+    # A known outlet comes first.
+    assert ask("which outlet reported the raids", "The raids were reported by Reuters,"
+               " according to the Afghanistan Analysts Network.") == "Reuters"
+
+
 def test_names_with_accents_and_hyphens() -> None:
     sentence = "Jean-Marc Châtaigner, France’s ambassador, met Zaki-ur-Rehman Lakhvi."
     assert texts(people(sentence, ACTORS, [])) == ["Jean-Marc Châtaigner", "Zaki-ur-Rehman Lakhvi"]
