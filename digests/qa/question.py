@@ -33,7 +33,8 @@ _PERSON_NOUNS = (
     r"son|daughter|wife|husband|brother|sister|girl|boy|mullah|imam|sheikh|mep|senator|"
     r"secretary|adviser|advisor|aide|coordinator|researcher|professor|scholar|author|writer|"
     r"editor|cameraman|photographer|driver|pilot|nurse|surgeon|volunteer|hostage|detainee|"
-    r"prisoner|colonel|captain|major|spox)"
+    r"prisoner|colonel|captain|major|spox|prosecutor|attorney|investigator|inspector|"
+    r"magistrate|mayor|sergeant|lieutenant|brigadier)"
 )
 # "which state dept spokeswoman", "which tv journalist": a person, maybe of a body.
 _BODY_THEN_PERSON = (

@@ -103,6 +103,7 @@ def read(text: str):
         ("FM says he agreed to a ceasefire - who called that ridiculous?", "disputed"),
         ("which month did the UN list tahrir al-sham", "when"),
         ("manmohan singh called which insurgency the biggest threat", "which_group"),
+        ("lakhvi bail: which prosecutor confirmed the court let him out?", "who"),
         ("what yr did the taliban try to broker talks", "when"),
         ("which countries sent troops", "where"),
     ],
