@@ -155,10 +155,12 @@ _OUTLET = re.compile(
 # Capitals and small letters with their accented forms: "Jean-Marc Châtaigner".
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ’'-"
-_NAME_PART = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)*"
+# "DiCarlo", "McDonald": a capital after a short first part too.
+_NAME_PART = rf"[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:-[{_UPPER}][{_LOWER}]+)*"
+# "Rosemary A. DiCarlo": a middle initial between the parts.
 _PERSON = re.compile(
-    rf"\b{_NAME_PART}(?:\s(?:(?:bin|ibn|al|el|ul|de|van|abu|abd|abdul)[\s-])?{_NAME_PART})"
-    r"{1,3}\b"
+    rf"\b{_NAME_PART}(?:(?:\s[{_UPPER}]\.)?\s(?:(?:bin|ibn|al|el|ul|de|van|abu|abd|abdul)"
+    rf"[\s-])?{_NAME_PART}){{1,3}}\b"
 )
 _NAME_PART_ANY = rf"[{_UPPER}][\w’']*(?:-[{_UPPER}][\w’']*)*"
 # A group the watchlist does not know: capitalised words joined by "of", "ul", "e", ...

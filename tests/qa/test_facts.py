@@ -615,6 +615,11 @@ def test_which_country_is_answered_by_a_country_and_which_town_by_no_wider_place
     assert ask("which town were the soldiers killed near", wider) is None
 
 
+def test_a_name_may_hold_a_middle_initial_or_a_capital_inside_a_part() -> None:
+    sentence = "Deputy chief Rosemary A. DiCarlo said it, and Patrick McDonald agreed."
+    assert texts(people(sentence, ACTORS, [])) == ["Rosemary A. DiCarlo", "Patrick McDonald"]
+
+
 def test_a_name_after_a_place_standing_first_is_a_person() -> None:
     sentence = "Nine died, including AFP's chief photographer in Kabul Shah Marai."
     assert texts(people(sentence, ACTORS, [])) == ["Shah Marai"]
