@@ -226,9 +226,7 @@ _CASUALTY = re.compile(
 _CASUALTY_REACH = 10
 # What may befall those a figure counts, by kind: "how many were rescued?" is not answered
 # by "killed two crew members", nor "how many died?" by "50 wounded".
-_OUTCOME_NOUNS = frozenset(
-    {"dead", "deaths", "death", "lives", "fatalities", "injuries", "held"}
-)
+_OUTCOME_NOUNS = frozenset({"dead", "deaths", "death", "lives", "fatalities", "injuries"})
 _OUTCOMES = {
     stem(word): outcome
     for outcome, words in {
@@ -441,8 +439,6 @@ _FACILITY = re.compile(
     r"[Mm]all|[Mm]osque|[Mm]arket|[Pp]rison|[Jj]ail|[Ss]tadium|[Ee]mbassy|[Cc]onsulate)"
     r"|Terminal (?:One|Two|Three|\d))\b"
 )
-
-
 _WHICH_FACILITY = re.compile(
     r"\b(?:which|what)(?: [\w-]+)? (" + "|".join(sorted(_FACILITY_WORDS)) + r")\b",
     re.IGNORECASE,
