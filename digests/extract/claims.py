@@ -563,6 +563,9 @@ _ACCORDING_SOURCE_STOP = re.compile(
     r",|\.\s|\.$|;|\s(?:that|which|who|published|released|issued)\s|\s\("
 )
 _INVERTED_SOURCE_STOP = re.compile(r"[,;:]|\.(?:\s|$)|\s(?:who|which|speaking|as)\s")
+_PERSON_OF = re.compile(
+    r"\s*((?:(?:al-|el-)?[A-Z][\w’'-]+\s){1,3}(?:al-|el-)?[A-Z][\w’'-]+)\s+of\s+(?:the\s+)?[A-Z]"
+)
 _INVERTED_APPOSITIVE = re.compile(
     r",\s+(?:an?|the|another|one of|his|her|director|head|deputy|former|coordinator|"
     r"spokes\w+|senior|chief|member|leader|governor|minister)\b[^,]*"
@@ -945,6 +948,19 @@ def _inverted_source_end(context: _Context, start: int, limit: int) -> int | Non
     end = match.start() if match else limit
     while end > start and text[end - 1] in " .\"”’'":
         end -= 1
+    # '"...," said Seth Jones of the Center for Strategic and International Studies': the
+    # person speaks; what they are of, a body the actors do not know, only describes them
+    # (one they know, "of the Iraqi government", is read as the source's organisation).
+    person_of = _PERSON_OF.match(text, start, end)
+    if (
+        person_of is not None
+        and not {word.lower() for word in person_of.group(1).split()}
+        & context.actors.role_forms
+        and not any(
+            person_of.end(1) <= mention.start < end for mention in context.actor_mentions
+        )
+    ):
+        end = person_of.end(1)
     if end - start < 2 or len(text[start:end].split(maxsplit=9)) > 9:  # over nine words
         return None
     described = describe_source(

@@ -50,6 +50,18 @@ def test_inverted_attribution_with_appositive(extractor: Extractor) -> None:
     assert claim.quote
 
 
+def test_inverted_attribution_by_a_person_of_a_body_names_the_person(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "ISIS moved funds abroad, experts said. “We’re entering a very risky period,” said"
+        " Seth Jones of the Center for Strategic and International Studies. “I have no faith"
+        " that ISIS has been crushed.”"
+    )
+    found = claims(extractor, text)
+    assert [claim.claimant for claim in found] == ["experts", "Seth Jones", "Seth Jones"]
+
+
 def test_parenthetical_attribution_keeps_both_halves(extractor: Extractor) -> None:
     text = (
         "UN experts said the region was unstable. The main threat, they noted, is posed by ISIS-K."
