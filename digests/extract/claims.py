@@ -563,6 +563,9 @@ _ACCORDING_SOURCE_STOP = re.compile(
     r",|\.\s|\.$|;|\s(?:that|which|who|published|released|issued)\s|\s\("
 )
 _INVERTED_SOURCE_STOP = re.compile(r"[,;:]|\.(?:\s|$)|\s(?:who|which|speaking|as)\s")
+_SAID_OF_BEFORE = re.compile(
+    r"(?i:the|a)\s+(?:man|woman|person|boy|girl|one)\s+(?=[a-z])"
+)
 _PERSON_OF = re.compile(
     r"\s*((?:(?:al-|el-)?[A-Z][\w’'-]+\s){1,3}(?:al-|el-)?[A-Z][\w’'-]+)\s+of\s+(?:the\s+)?[A-Z]"
 )
@@ -831,6 +834,11 @@ def _analyse(context: _Context, sentence: Sentence, cue: _Cue, floor: int) -> _A
             [(content_start, sentence.end)],
             continuation=True,
         )
+    # "Lakhvi, the man prosecutors say masterminded ...": the man is what is said of;
+    # the prosecutors say it.
+    said_of = _SAID_OF_BEFORE.match(text, subject_start, subject_end)
+    if said_of is not None:
+        subject_start = said_of.end()
     source_span = (subject_start, subject_end)
     preceded_by_break = _preceded_by_break(text, floor, subject_start)
     after_object = _skip_tell_object(text, cue, sentence.end)

@@ -62,6 +62,17 @@ def test_inverted_attribution_by_a_person_of_a_body_names_the_person(
     assert [claim.claimant for claim in found] == ["experts", "Seth Jones", "Seth Jones"]
 
 
+def test_the_man_others_say_did_it_is_what_they_say_of(extractor: Extractor) -> None:
+    claim = only(
+        extractor,
+        "A court granted bail to Lakhvi, the man prosecutors say masterminded the Mumbai"
+        " attacks by Lashkar-e-Taiba.",
+    )
+    assert claim.claimant == "prosecutors"
+    claim = only(extractor, "The group leaders said Lashkar-e-Taiba planned the attacks.")
+    assert claim.claimant == "group leaders"
+
+
 def test_parenthetical_attribution_keeps_both_halves(extractor: Extractor) -> None:
     text = (
         "UN experts said the region was unstable. The main threat, they noted, is posed by ISIS-K."
