@@ -413,11 +413,14 @@ def figures(sentence: str) -> list[Fact]:
     return found
 
 
-_ASKS_COUNTRY = re.compile(r"\b(?:which|what)(?: [\w-]+)? country\b", re.IGNORECASE)
-_ASKS_TOWN = re.compile(
-    r"\b(?:which|what)(?: [\w-]+)? (?:town|city|village|neighbou?rhood|suburb)\b",
-    re.IGNORECASE,
-)
+def _asks_which(nouns: str) -> re.Pattern[str]:
+    """"which <noun>" or "what <word> <noun>" for one of `nouns` (a pattern's choices),
+    the noun caught: "which train station" -> station."""
+    return re.compile(r"\b(?:which|what)(?: [\w-]+)? (" + nouns + r")\b", re.IGNORECASE)
+
+
+_ASKS_COUNTRY = _asks_which("country")
+_ASKS_TOWN = _asks_which("town|city|village|neighbou?rhood|suburb")
 # "West African", "Iraqi Kurdish": a people's adjective; "Sahel region": a wider place.
 _NOT_A_TOWN = re.compile(
     r"(?:ian|ean|ese|ish|African|American|\b(?:region|province|state|country|coast))$",
@@ -439,10 +442,7 @@ _FACILITY = re.compile(
     r"[Mm]all|[Mm]osque|[Mm]arket|[Pp]rison|[Jj]ail|[Ss]tadium|[Ee]mbassy|[Cc]onsulate)"
     r"|Terminal (?:One|Two|Three|\d))\b"
 )
-_WHICH_FACILITY = re.compile(
-    r"\b(?:which|what)(?: [\w-]+)? (" + "|".join(sorted(_FACILITY_WORDS)) + r")\b",
-    re.IGNORECASE,
-)
+_WHICH_FACILITY = _asks_which("|".join(sorted(_FACILITY_WORDS)))
 
 
 def _facility_asked(question: Question) -> frozenset[str]:
@@ -872,11 +872,11 @@ def asked_fact(
         counted = _counted_stems(question, vocabulary)
         if counted:  # "how many fighters": a figure of fighters (or members), not of pagers
             noun = _COUNTED_NOUN.search(question.text) is not None
-            found = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)] or [
-                fact for fact in found
-                if _ASKS_WHAT_IT_DID.search(question.text)
-                and _outcome_of(sentence, fact) in _asked_outcomes(question, verbs_only=True)
-            ]
+            counting = [fact for fact in found if _counts(sentence, fact, counted, noun=noun)]
+            if not counting and _ASKS_WHAT_IT_DID.search(question.text):
+                befell = _asked_outcomes(question, verbs_only=True)
+                counting = [fact for fact in found if _outcome_of(sentence, fact) in befell]
+            found = counting
             if _counted_among(question) is not None:
                 # "12 people were killed, mostly children" counts no children: the part
                 # asked about is what the figure itself counts ("22 Shi'ite Muslims").

@@ -489,10 +489,10 @@ def test_a_sentence_holding_a_figure_the_question_gives_is_marked(
 
     def marked(question: str) -> dict[str, float]:
         return {
-            candidate.answer.citations[0].sentence: candidate.features["figure_asked"]
-            for candidate in answer_candidates(
-                store, question, vocabulary=vocabulary, actors=extractor.actors
-            )
+            sentence: features["figure_asked"]
+            for sentence, features in _features_by_sentence(
+                store, question, extractor, vocabulary
+            ).items()
         }
 
     figures = marked("who gave the figure of 107 injured in aleppo")
@@ -643,33 +643,39 @@ def test_every_candidate_carries_the_kind_of_its_question(
 def test_a_sentence_naming_another_day_or_country_than_the_question_is_marked(
     briefs_store: Store, extractor: Extractor, vocabulary: Vocabulary
 ) -> None:
-    def conflicts(question: str) -> dict[str, float]:
-        candidates = answer_candidates(
-            briefs_store, question, vocabulary=vocabulary, actors=extractor.actors
+    def conflicts(question: str, opening: str) -> float:
+        """The mark of the sentence opening with `opening`, as its own candidate."""
+        return next(
+            features["conflicts"]
+            for sentence, features in _features_by_sentence(
+                briefs_store, question, extractor, vocabulary
+            ).items()
+            if sentence.startswith(opening)
         )
-        return {candidate.answer.citations[0].sentence[:len(launched)]:
-                candidate.features["conflicts"] for candidate in candidates}
 
     launched = "Special forces trained by the United Arab Emirates launched an offensive"
-    assert conflicts("where was the offensive launched on sunday")[launched] == 0.0
-    assert conflicts("where was the offensive launched on friday")[launched] == 1.0
-    assert conflicts("where did the UAE-trained forces launch the offensive")[launched] == 0.0
+    assert conflicts("where was the offensive launched on sunday", launched) == 0.0
+    assert conflicts("where was the offensive launched on friday", launched) == 1.0
+    assert conflicts("where did the UAE-trained forces launch the offensive", launched) == 0.0
     # The document names Saudi Arabia, but that sentence names the Emirates only.
-    assert conflicts("where did the saudi forces launch the offensive")[launched] == 1.0
+    assert conflicts("where did the saudi forces launch the offensive", launched) == 1.0
     # A month as typed ("aug") against the month the sentence writes.
-    def sentence_conflicts(question: str, sentence: str) -> float:
-        return next(
-            candidate.features["conflicts"]
-            for candidate in answer_candidates(
-                briefs_store, question, vocabulary=vocabulary, actors=extractor.actors
-            )
-            if candidate.answer.citations[0].sentence == sentence
-        )
+    defended = "In a letter, Al-Qaeda member Ustad Ahmad Farooq defended the group's bombing"
+    assert conflicts("who defended the mukalla market bombing in july", defended) == 0
+    assert conflicts("who defended the mukalla market bombing in aug", defended) == 1
 
-    defended = ("In a letter, Al-Qaeda member Ustad Ahmad Farooq defended the group's bombing"
-                " of a market in Mukalla in July.")
-    assert sentence_conflicts("who defended the mukalla market bombing in july", defended) == 0
-    assert sentence_conflicts("who defended the mukalla market bombing in aug", defended) == 1
+
+def _features_by_sentence(
+    store: Store, question: str, extractor: Extractor, vocabulary: Vocabulary
+) -> dict[str, dict[str, float]]:
+    """The measures of the first candidate citing each sentence: one giving the sentence's
+    own fact, not a neighbour's."""
+    found: dict[str, dict[str, float]] = {}
+    for candidate in answer_candidates(
+        store, question, vocabulary=vocabulary, actors=extractor.actors
+    ):
+        found.setdefault(candidate.answer.citations[0].sentence, dict(candidate.features))
+    return found
 
 
 def _features_by_fact(
